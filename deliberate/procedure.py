@@ -1,0 +1,474 @@
+"""The 四议两公开 procedure as a table.
+
+Theory of operation
+-------------------
+A matter (议题) moves through steps: 提议 → 商议 → 审议 → 决议 → 决议公开 → (实施) → 实施结果公开.
+Each step is of a *kind*: a sitting of a body that votes, an external review (the township's
+legality review, in the variant that has one), a public notice with an objection window, or the
+implementation itself. What may happen at a step depends only on its kind, so the whole procedure is
+written once, in ``_BY_KIND`` below, as ``action -> where it leads`` — the same step, the next step,
+an earlier step, or a terminal stage. A concrete :class:`Procedure` lists its steps in order and
+expands that table into ``(stage, action) -> allowed next stages``; the statutory template and its
+variants are different step lists over the same parts.
+
+Legality is decided only by looking the pair up (:meth:`Procedure.targets`): a missing pair raises
+:class:`~deliberate.errors.IllegalAction` naming the stage and the action, before anything changes.
+Whether a *legal* action may happen now (is the notice period over? was the vote quorate?) is a
+guard in :mod:`deliberate.village`, never a second table.
+
+A sitting has its own small lifecycle (``SITTING_TABLE``): convened → in session ⇄ voting →
+closed or adjourned.
+
+The diagrams in docs/procedure.md are generated from these tables by :func:`mermaid`.
+
+>>> STATUTORY.next(Stage.REVIEW, Action.ADOPT)
+<Stage.RESOLUTION: 'resolution'>
+>>> STATUTORY.next(Stage.PROPOSAL, Action.CLOSE_NOTICE)
+Traceback (most recent call last):
+  ...
+deliberate.errors.IllegalAction: 事项处于“提议”阶段，不能执行“公示期满”
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from .bodies import Body
+from .errors import IllegalAction, InvalidInput
+from .i18n import DEFAULT_LANG, LANGS, check_lang
+from .rules.model import Wording
+from .rules.presets import PRESETS
+
+__all__ = [
+    "COMBINED_PROPOSAL",
+    "LAND_CONTRACTING",
+    "PROCEDURES",
+    "REPRESENTATIVES",
+    "SITTING_TABLE",
+    "STATUTORY",
+    "TOWNSHIP_REVIEW",
+    "Action",
+    "Procedure",
+    "SittingAction",
+    "SittingState",
+    "Stage",
+    "Step",
+    "StepKind",
+    "mermaid",
+    "procedure",
+    "sitting_next",
+]
+
+
+class _Labelled(Enum):
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        return _LABELS[self][LANGS.index(check_lang(lang))]
+
+
+class Stage(_Labelled):
+    """Where a matter stands."""
+
+    NEW = "new"
+    PROPOSAL = "proposal"  # 1 提议
+    CONSULTATION = "consultation"  # 2 商议
+    REVIEW = "review"  # 3 审议
+    TOWNSHIP_REVIEW = "township_review"  # variant: 乡镇审核 before the vote
+    RESOLUTION = "resolution"  # 4 决议
+    RESOLUTION_NOTICE = "resolution_notice"  # 5 决议公开
+    IMPLEMENTATION = "implementation"  # carrying it out, between 5 and 6
+    IMPLEMENTATION_NOTICE = "implementation_notice"  # 6 实施结果公开
+    DONE = "done"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+TERMINAL = frozenset({Stage.DONE, Stage.WITHDRAWN})
+
+
+class Action(_Labelled):
+    """What can be done to a matter."""
+
+    RAISE = "raise"
+    AMEND_PLAN = "amend_plan"
+    CONVENE = "convene"
+    ADJOURN = "adjourn"
+    ADOPT = "adopt"
+    REJECT = "reject"
+    RETURN = "return"
+    REHOLD = "rehold"
+    WITHDRAW = "withdraw"
+    PUBLISH_NOTICE = "publish_notice"
+    LODGE_OBJECTION = "lodge_objection"
+    ANSWER_OBJECTION = "answer_objection"
+    UPHOLD_OBJECTION = "uphold_objection"
+    CLOSE_NOTICE = "close_notice"
+    RECORD_PROGRESS = "record_progress"
+    COMPLETE = "complete"
+
+
+class StepKind(_Labelled):
+    SITTING = "sitting"
+    EXTERNAL_REVIEW = "external_review"
+    NOTICE = "notice"
+    IMPLEMENTATION = "implementation"
+
+
+class SittingState(_Labelled):
+    CONVENED = "convened"
+    IN_SESSION = "in_session"
+    VOTING = "voting"
+    CLOSED = "closed"
+    ADJOURNED = "adjourned"
+
+
+class SittingAction(_Labelled):
+    CHECK_IN = "check_in"
+    CHECK_OUT = "check_out"
+    APPOINT_TELLERS = "appoint_tellers"
+    OPEN = "open"
+    OPEN_VOTE = "open_vote"
+    CAST_BALLOT = "cast_ballot"
+    ENTER_CARD_COUNT = "enter_card_count"
+    CONFIRM_CARD_COUNT = "confirm_card_count"
+    CLOSE_VOTE = "close_vote"
+    RECORD_MINUTES = "record_minutes"
+    ADJOURN = "adjourn"
+    CLOSE = "close"
+
+
+_LABELS: dict[Enum, tuple[str, str, str]] = {
+    Stage.NEW: ("新建", "新建", "new"),
+    Stage.PROPOSAL: ("提议", "提議", "proposal"),
+    Stage.CONSULTATION: ("商议", "商議", "consultation"),
+    Stage.REVIEW: ("审议", "審議", "review"),
+    Stage.TOWNSHIP_REVIEW: ("乡镇审核", "鄉鎮審核", "township review"),
+    Stage.RESOLUTION: ("决议", "決議", "resolution"),
+    Stage.RESOLUTION_NOTICE: ("决议公开", "決議公開", "resolution notice"),
+    Stage.IMPLEMENTATION: ("组织实施", "組織實施", "implementation"),
+    Stage.IMPLEMENTATION_NOTICE: ("实施结果公开", "實施結果公開", "implementation notice"),
+    Stage.DONE: ("办结", "辦結", "done"),
+    Stage.REJECTED: ("未通过", "未通過", "rejected"),
+    Stage.WITHDRAWN: ("已撤回", "已撤回", "withdrawn"),
+    Action.RAISE: ("提出议题", "提出議題", "raise"),
+    Action.AMEND_PLAN: ("修改方案", "修改方案", "amend the plan"),
+    Action.CONVENE: ("召集会议", "召集會議", "convene a sitting"),
+    Action.ADJOURN: ("休会（不足法定人数）", "休會（不足法定人數）", "adjourn (no quorum)"),
+    Action.ADOPT: ("通过", "通過", "adopt"),
+    Action.REJECT: ("否决", "否決", "reject"),
+    Action.RETURN: ("退回重议", "退回重議", "return to an earlier step"),
+    Action.REHOLD: ("监督委员会要求重新议定", "監督委員會要求重新議定",
+                    "supervisory committee requires a step again"),
+    Action.WITHDRAW: ("撤回", "撤回", "withdraw"),
+    Action.PUBLISH_NOTICE: ("发布公示", "發佈公示", "publish the notice"),
+    Action.LODGE_OBJECTION: ("提出异议", "提出異議", "lodge an objection"),
+    Action.ANSWER_OBJECTION: ("答复异议（不成立）", "答覆異議（不成立）", "answer an objection (dismissed)"),
+    Action.UPHOLD_OBJECTION: ("异议成立，退回", "異議成立，退回", "uphold an objection and go back"),
+    Action.CLOSE_NOTICE: ("公示期满", "公示期滿", "close the notice"),
+    Action.RECORD_PROGRESS: ("记录实施进展", "記錄實施進展", "record progress"),
+    Action.COMPLETE: ("实施完成", "實施完成", "complete"),
+    StepKind.SITTING: ("会议表决", "會議表決", "sitting"),
+    StepKind.EXTERNAL_REVIEW: ("外部审核", "外部審核", "external review"),
+    StepKind.NOTICE: ("公示", "公示", "notice"),
+    StepKind.IMPLEMENTATION: ("实施", "實施", "implementation"),
+    SittingState.CONVENED: ("已召集", "已召集", "convened"),
+    SittingState.IN_SESSION: ("进行中", "進行中", "in session"),
+    SittingState.VOTING: ("表决中", "表決中", "voting"),
+    SittingState.CLOSED: ("已散会", "已散會", "closed"),
+    SittingState.ADJOURNED: ("已休会", "已休會", "adjourned"),
+    SittingAction.CHECK_IN: ("签到", "簽到", "check in"),
+    SittingAction.CHECK_OUT: ("离场", "離場", "check out"),
+    SittingAction.APPOINT_TELLERS: ("确定计票人、监票人", "確定計票人、監票人", "appoint tellers"),
+    SittingAction.OPEN: ("宣布开会", "宣佈開會", "open the sitting"),
+    SittingAction.OPEN_VOTE: ("开始表决", "開始表決", "open a vote"),
+    SittingAction.CAST_BALLOT: ("投票", "投票", "cast a ballot"),
+    SittingAction.ENTER_CARD_COUNT: ("录入举牌计票", "錄入舉牌計票", "enter a card count"),
+    SittingAction.CONFIRM_CARD_COUNT: ("监票人确认计票", "監票人確認計票", "confirm the card count"),
+    SittingAction.CLOSE_VOTE: ("结束表决", "結束表決", "close the vote"),
+    SittingAction.RECORD_MINUTES: ("记录会议纪要", "記錄會議紀要", "record the minutes"),
+    SittingAction.ADJOURN: ("休会", "休會", "adjourn"),
+    SittingAction.CLOSE: ("散会", "散會", "close the sitting"),
+}
+
+
+class _To(Enum):
+    """Where an action leads, relative to the step it is taken at."""
+
+    SAME = "same"
+    NEXT = "next"
+    EARLIER = "earlier"  # an earlier sitting or implementation step (to do it again)
+    EARLIER_SITTING = "earlier_sitting"  # an earlier sitting, to be held again
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+# THE TABLE. Every step of a kind allows exactly these actions, leading there.
+_BY_KIND: Mapping[StepKind, Mapping[Action, _To]] = MappingProxyType({
+    StepKind.SITTING: {
+        Action.AMEND_PLAN: _To.SAME,
+        Action.CONVENE: _To.SAME,
+        Action.ADJOURN: _To.SAME,  # a vote that was not quorate: the matter stays at its step
+        Action.ADOPT: _To.NEXT,
+        Action.REJECT: _To.REJECTED,
+    },
+    StepKind.EXTERNAL_REVIEW: {
+        Action.ADOPT: _To.NEXT,  # approved by the township
+    },
+    StepKind.NOTICE: {
+        Action.PUBLISH_NOTICE: _To.SAME,
+        Action.LODGE_OBJECTION: _To.SAME,
+        Action.ANSWER_OBJECTION: _To.SAME,
+        Action.UPHOLD_OBJECTION: _To.EARLIER,
+        Action.CLOSE_NOTICE: _To.NEXT,
+    },
+    StepKind.IMPLEMENTATION: {
+        Action.RECORD_PROGRESS: _To.SAME,
+        Action.COMPLETE: _To.NEXT,
+    },
+})
+# Allowed at every step that is not terminal.
+_EVERY_STEP: Mapping[Action, _To] = MappingProxyType({
+    Action.WITHDRAW: _To.WITHDRAWN,
+    Action.RETURN: _To.EARLIER,
+    Action.REHOLD: _To.EARLIER_SITTING,
+})
+
+SITTING_TABLE: Mapping[tuple[SittingState, SittingAction], SittingState] = MappingProxyType({
+    **{(SittingState.CONVENED, a): SittingState.CONVENED for a in (
+        SittingAction.CHECK_IN, SittingAction.CHECK_OUT, SittingAction.APPOINT_TELLERS)},
+    (SittingState.CONVENED, SittingAction.OPEN): SittingState.IN_SESSION,
+    (SittingState.CONVENED, SittingAction.ADJOURN): SittingState.ADJOURNED,
+    **{(SittingState.IN_SESSION, a): SittingState.IN_SESSION for a in (
+        SittingAction.CHECK_IN, SittingAction.CHECK_OUT, SittingAction.APPOINT_TELLERS,
+        SittingAction.RECORD_MINUTES)},
+    (SittingState.IN_SESSION, SittingAction.OPEN_VOTE): SittingState.VOTING,
+    (SittingState.IN_SESSION, SittingAction.ADJOURN): SittingState.ADJOURNED,
+    (SittingState.IN_SESSION, SittingAction.CLOSE): SittingState.CLOSED,
+    **{(SittingState.VOTING, a): SittingState.VOTING for a in (
+        SittingAction.CHECK_IN, SittingAction.CHECK_OUT, SittingAction.CAST_BALLOT,
+        SittingAction.ENTER_CARD_COUNT, SittingAction.CONFIRM_CARD_COUNT,
+        SittingAction.RECORD_MINUTES)},
+    (SittingState.VOTING, SittingAction.CLOSE_VOTE): SittingState.IN_SESSION,
+    (SittingState.CLOSED, SittingAction.RECORD_MINUTES): SittingState.CLOSED,
+    (SittingState.ADJOURNED, SittingAction.RECORD_MINUTES): SittingState.ADJOURNED,
+})
+
+
+def sitting_next(state: SittingState, action: SittingAction) -> SittingState:
+    """The sitting's state after ``action``; IllegalAction if the table has no such pair."""
+    try:
+        return SITTING_TABLE[state, action]
+    except KeyError:
+        raise IllegalAction("err_illegal_sitting_action", state=state, action=action) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a procedure. A sitting step names the rule preset its body decides by."""
+
+    stage: Stage
+    kind: StepKind
+    number: int | None = None  # 1–6 for the statutory steps; None for implementation, township
+    rule: str | None = None
+    label: Wording | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind is StepKind.SITTING) != (self.rule is not None):
+            raise InvalidInput("err_bad_value", field="step",
+                               detail=f"{self.stage.value}: a sitting step names its rule, "
+                                      "and only it")
+        if self.rule is not None and self.rule not in PRESETS:
+            raise InvalidInput("err_bad_value", field="step.rule", detail=repr(self.rule))
+
+    @property
+    def body(self) -> Body | None:
+        return PRESETS[self.rule].body if self.rule else None
+
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        return self.label.text(lang) if self.label else self.stage.label(lang)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """An ordered list of steps, expanded into the transition table."""
+
+    name: str
+    title: Wording
+    steps: tuple[Step, ...]
+    table: Mapping[tuple[Stage, Action], frozenset[Stage]] = field(init=False, repr=False,
+                                                                   compare=False)
+
+    def __post_init__(self) -> None:
+        stages = [s.stage for s in self.steps]
+        if len(set(stages)) != len(stages) or not stages:
+            raise InvalidInput("err_bad_value", field="procedure", detail="steps must be distinct")
+        if set(stages) & {Stage.NEW, *TERMINAL, Stage.REJECTED}:
+            raise InvalidInput("err_bad_value", field="procedure",
+                               detail="new, done, rejected and withdrawn are not steps")
+        if self.steps[0].kind is not StepKind.SITTING:
+            raise InvalidInput("err_bad_value", field="procedure",
+                               detail="a procedure starts with a sitting")
+        object.__setattr__(self, "table", MappingProxyType(self._expand()))
+
+    def _expand(self) -> dict[tuple[Stage, Action], frozenset[Stage]]:
+        table: dict[tuple[Stage, Action], frozenset[Stage]] = {
+            (Stage.NEW, Action.RAISE): frozenset({self.steps[0].stage})}
+        sittings = [s.stage for s in self.steps if s.kind is StepKind.SITTING]
+        for i, step in enumerate(self.steps):
+            earlier = self.steps[:i]
+            resolve = {
+                _To.SAME: frozenset({step.stage}),
+                _To.NEXT: frozenset({self.steps[i + 1].stage if i + 1 < len(self.steps)
+                                     else Stage.DONE}),
+                _To.EARLIER: frozenset(s.stage for s in earlier if s.kind in
+                                       (StepKind.SITTING, StepKind.IMPLEMENTATION)),
+                _To.EARLIER_SITTING: frozenset(s.stage for s in earlier
+                                               if s.kind is StepKind.SITTING),
+                _To.REJECTED: frozenset({Stage.REJECTED}),
+                _To.WITHDRAWN: frozenset({Stage.WITHDRAWN}),
+            }
+            for action, to in {**_BY_KIND[step.kind], **_EVERY_STEP}.items():
+                if resolve[to]:  # the first step has nothing earlier to return to
+                    table[step.stage, action] = resolve[to]
+        # A rejected matter may be revised and taken up again at any sitting step, or dropped.
+        table[Stage.REJECTED, Action.RETURN] = frozenset(sittings)
+        table[Stage.REJECTED, Action.WITHDRAW] = frozenset({Stage.WITHDRAWN})
+        return table
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """Every stage a matter under this procedure can be at, in order."""
+        return (Stage.NEW, *(s.stage for s in self.steps), Stage.DONE, Stage.REJECTED,
+                Stage.WITHDRAWN)
+
+    def step(self, stage: Stage) -> Step | None:
+        for s in self.steps:
+            if s.stage is stage:
+                return s
+        return None
+
+    def targets(self, stage: Stage, action: Action) -> frozenset[Stage]:
+        """The stages ``action`` may lead to from ``stage``; IllegalAction if none."""
+        try:
+            return self.table[stage, action]
+        except KeyError:
+            raise IllegalAction(stage=stage, action=action) from None
+
+    def next(self, stage: Stage, action: Action, target: Stage | None = None) -> Stage:
+        """The stage after ``action``; where several are allowed, ``target`` chooses one."""
+        allowed = self.targets(stage, action)
+        if target is None:
+            if len(allowed) != 1:
+                raise IllegalAction("err_illegal_target", stage=stage, action=action,
+                                    target="?")
+            (target,) = allowed
+        elif target not in allowed:
+            raise IllegalAction("err_illegal_target", stage=stage, action=action, target=target)
+        return target
+
+    def to_data(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title.to_data(),
+                "steps": [{"stage": s.stage.value, "kind": s.kind.value, "number": s.number,
+                           "rule": s.rule, "label": s.label.to_data() if s.label else None}
+                          for s in self.steps]}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Procedure:
+        try:
+            steps = tuple(Step(Stage(s["stage"]), StepKind(s["kind"]), s.get("number"),
+                               s.get("rule"),
+                               Wording.from_data(s["label"]) if s.get("label") else None)
+                          for s in data["steps"])
+            return cls(data["name"], Wording.from_data(data["title"]), steps)
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, InvalidInput):
+                raise
+            raise InvalidInput("err_bad_value", field="procedure", detail=str(exc)) from exc
+
+
+def procedure(name: str, title: Wording, *, combined_proposal: bool = False,
+              township_review: bool = False,
+              resolution_rule: str = "villagers_meeting") -> Procedure:
+    """Build a procedure from the statutory parts.
+
+    ``combined_proposal``: steps 1 and 2 held as one sitting of the two committees (一肩挑).
+    ``township_review``: the township's review of a major matter before the vote of step 4.
+    ``resolution_rule``: the preset step 4 decides by — ``representatives_meeting`` where the
+    villagers' meeting has authorised its representatives, ``land_contracting`` for land matters.
+    """
+    steps: list[Step] = []
+    if combined_proposal:
+        steps.append(Step(Stage.PROPOSAL, StepKind.SITTING, 1, "two_committees",
+                          Wording("提议、商议（合并召开）", "提議、商議（合併召開）",
+                                  "proposal and consultation (one sitting)")))
+    else:
+        steps += [Step(Stage.PROPOSAL, StepKind.SITTING, 1, "branch_committee"),
+                  Step(Stage.CONSULTATION, StepKind.SITTING, 2, "two_committees")]
+    steps.append(Step(Stage.REVIEW, StepKind.SITTING, 3, "party_members_meeting"))
+    if township_review:
+        steps.append(Step(Stage.TOWNSHIP_REVIEW, StepKind.EXTERNAL_REVIEW))
+    steps += [
+        Step(Stage.RESOLUTION, StepKind.SITTING, 4, resolution_rule),
+        Step(Stage.RESOLUTION_NOTICE, StepKind.NOTICE, 5),
+        Step(Stage.IMPLEMENTATION, StepKind.IMPLEMENTATION),
+        Step(Stage.IMPLEMENTATION_NOTICE, StepKind.NOTICE, 6),
+    ]
+    return Procedure(name, title, tuple(steps))
+
+
+STATUTORY = procedure("four_deliberations_two_disclosures",
+                      Wording("四议两公开", "四議兩公開", "four deliberations, two disclosures"))
+COMBINED_PROPOSAL = procedure(
+    "combined_proposal", Wording("四议两公开（提议商议合并）", "四議兩公開（提議商議合併）",
+                                 "four deliberations, steps 1–2 in one sitting"),
+    combined_proposal=True)
+TOWNSHIP_REVIEW = procedure(
+    "township_review", Wording("四议两公开（乡镇审核）", "四議兩公開（鄉鎮審核）",
+                               "four deliberations with township review"),
+    township_review=True)
+REPRESENTATIVES = procedure(
+    "representatives", Wording("四议两公开（村民代表会议决议）", "四議兩公開（村民代表會議決議）",
+                               "four deliberations, decided by the representatives' meeting"),
+    resolution_rule="representatives_meeting")
+LAND_CONTRACTING = procedure(
+    "land_contracting", Wording("四议两公开（土地承包事项）", "四議兩公開（土地承包事項）",
+                                "four deliberations for land contracting"),
+    resolution_rule="land_contracting")
+
+PROCEDURES: Mapping[str, Procedure] = MappingProxyType({p.name: p for p in (
+    STATUTORY, COMBINED_PROPOSAL, TOWNSHIP_REVIEW, REPRESENTATIVES, LAND_CONTRACTING)})
+
+
+def mermaid(proc: Procedure, lang: str = DEFAULT_LANG) -> str:
+    """A Mermaid state diagram of ``proc``'s table (self-loops left out for legibility)."""
+    lines = ["stateDiagram-v2"]
+    for stage in proc.stages:
+        step = proc.step(stage)
+        title = step.title(lang) if step else stage.label(lang)
+        number = f"{step.number} " if step and step.number else ""
+        lines.append(f"    {stage.value}: {number}{title}")
+    lines.append(f"    [*] --> {Stage.NEW.value}")
+    edges: dict[tuple[Stage, Stage], list[str]] = {}
+    for (stage, action), targets in proc.table.items():
+        for target in sorted(targets, key=proc.stages.index):
+            if target is not stage:
+                edges.setdefault((stage, target), []).append(action.label(lang))
+    for (a, b), actions in edges.items():
+        lines.append(f"    {a.value} --> {b.value}: {' / '.join(actions)}")
+    lines += [f"    {s.value} --> [*]" for s in (Stage.DONE, Stage.WITHDRAWN)]
+    return "\n".join(lines) + "\n"
+
+
+def sitting_mermaid(lang: str = DEFAULT_LANG) -> str:
+    """A Mermaid state diagram of a sitting's lifecycle."""
+    lines = ["stateDiagram-v2", f"    [*] --> {SittingState.CONVENED.value}"]
+    lines += [f"    {s.value}: {s.label(lang)}" for s in SittingState]
+    edges: dict[tuple[SittingState, SittingState], list[str]] = {}
+    for (state, action), target in SITTING_TABLE.items():
+        edges.setdefault((state, target), []).append(action.label(lang))
+    for (a, b), actions in edges.items():
+        lines.append(f"    {a.value} --> {b.value}: {' / '.join(actions)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""Where a village's record is kept: the interface, and the in-memory implementation.
+
+The store (``deliberate.store``) implements the same :class:`Repository` on a database; tests and
+embedded uses take :class:`InMemoryRepository`. A repository keeps, per village, the chain of
+entries, the secret ballots held apart from it, and the current state (a projection that could
+always be rebuilt by replaying the first two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from .errors import ConcurrencyConflict
+from .record import GENESIS, Checkpoint, Entry
+from .state import EMPTY, VillageState
+
+__all__ = ["InMemoryRepository", "Repository"]
+
+
+class Repository(Protocol):
+    """Storage for village records. ``append`` is atomic and refuses a stale ``expected`` head."""
+
+    def load(self, village: str) -> tuple[VillageState, Checkpoint]:
+        """The village's current state and the head it reflects."""
+        ...
+
+    def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
+               private: Sequence[Any], state: VillageState) -> None:
+        """Add ``entries`` (chained) and ``private`` events (secret ballots) and store ``state``,
+        all or nothing; raise ConcurrencyConflict if the head is no longer ``expected``."""
+        ...
+
+    def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
+        """The village's entries from height ``start`` on."""
+        ...
+
+    def private_events(self, village: str) -> Iterator[Any]:
+        """The secret ballots held apart from the chain, in no meaningful order."""
+        ...
+
+
+class InMemoryRepository:
+    """A :class:`Repository` in dictionaries: for tests, examples and embedded use."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[Entry]] = {}
+        self._private: dict[str, list[Any]] = {}
+        self._state: dict[str, VillageState] = {}
+
+    def load(self, village: str) -> tuple[VillageState, Checkpoint]:
+        entries = self._entries.get(village)
+        head = entries[-1].checkpoint if entries else GENESIS
+        return self._state.get(village, EMPTY), head
+
+    def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
+               private: Sequence[Any], state: VillageState) -> None:
+        chain = self._entries.setdefault(village, [])
+        head = chain[-1].checkpoint if chain else GENESIS
+        if head != expected:
+            raise ConcurrencyConflict("err_conflict", expected=expected.height,
+                                      actual=head.height)
+        chain.extend(entries)
+        self._private.setdefault(village, []).extend(private)
+        self._state[village] = state
+
+    def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
+        return iter(self._entries.get(village, [])[max(start, 1) - 1:])
+
+    def private_events(self, village: str) -> Iterator[Any]:
+        return iter(list(self._private.get(village, [])))

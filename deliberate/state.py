@@ -1,0 +1,242 @@
+"""The state of a village's matters and sittings, as frozen values rebuilt from its record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .bodies import Body
+from .commands import Attachment
+from .events import Receipt
+from .i18n import DEFAULT_LANG
+from .periods import Period
+from .pmap import PMap
+from .procedure import Action, Procedure, SittingState, Stage, Step
+from .roster import BodyRoster
+from .rules.model import Rule
+from .rules.outcome import Outcome
+from .tally import Attendance, Choice, Tally
+
+__all__ = [
+    "EMPTY",
+    "Matter",
+    "Minutes",
+    "Notice",
+    "Objection",
+    "Progress",
+    "Sitting",
+    "StageMark",
+    "VillageState",
+    "Vote",
+    "VoteResult",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StageMark:
+    """The matter entered ``stage`` at ``at`` by ``action``."""
+
+    stage: Stage
+    at: datetime
+    action: Action
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    stage: Stage
+    published_on: date
+    period: Period
+    contacts: str
+    issued_by: str
+    number: int  # 1 for the first notice of the matter, and so on
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    id: str
+    notice: int  # the Notice.number it was lodged against
+    stage: Stage
+    lodged_on: date
+    text: str
+    contact: str | None
+    answered_on: date | None = None
+    answer: str | None = None
+    upheld: bool | None = None
+    by: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.answered_on is None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    entry: str
+    on: date
+    description: str
+    spent: int
+    attachments: tuple[Attachment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    """A closed vote, as the record has it."""
+
+    sitting: str
+    vote: str
+    matter: str
+    stage: Stage
+    body: Body
+    rule: Rule
+    motion: str
+    secret: bool
+    opened_at: datetime
+    closed_at: datetime
+    attendance: Attendance
+    electronic: Tally
+    cards: Tally | None
+    counter: str | None
+    scrutineer: str | None
+    quorate: bool
+    passed: bool
+    action: Action
+    ballots: tuple[Receipt, ...] = ()
+    receipts_digest: str | None = None
+
+    @property
+    def tally(self) -> Tally:
+        return self.electronic + self.cards if self.cards else self.electronic
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.rule.decide(self.attendance, self.tally)
+
+    def explain(self, lang: str = DEFAULT_LANG) -> str:
+        return self.outcome.explain(lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Matter:
+    id: str
+    title: str
+    description: str
+    procedure: Procedure
+    stage: Stage
+    plan: str
+    origin: str
+    amount: int | None
+    raised_by: str
+    history: tuple[StageMark, ...]
+    notices: tuple[Notice, ...] = ()
+    notice: Notice | None = None  # the notice of the current stage, once published
+    objections: tuple[Objection, ...] = ()
+    progress: tuple[Progress, ...] = ()
+    results: tuple[VoteResult, ...] = ()
+    sitting: str | None = None  # the open sitting that has it on its agenda
+    voting: str | None = None  # the open vote on it, if any
+    completed_on: date | None = None
+    completion: str | None = None
+
+    @property
+    def step(self) -> Step | None:
+        return self.procedure.step(self.stage)
+
+    @property
+    def spent(self) -> int:
+        """Money spent so far, in fen."""
+        return sum(p.spent for p in self.progress)
+
+    def pending_objections(self) -> tuple[Objection, ...]:
+        if self.notice is None:
+            return ()
+        return tuple(o for o in self.objections
+                     if o.pending and o.notice == self.notice.number)
+
+    def objection(self, id: str) -> Objection | None:
+        for o in self.objections:
+            if o.id == id:
+                return o
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    at: datetime
+    clerk: str
+    summary: str
+    speakers: tuple[str, ...]
+    recording_ref: str | None
+    recording_sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """An open vote. For a secret vote ``voters`` maps each participant to None: the state never
+    links a person to a choice; the choices sit in ``box`` under their receipts."""
+
+    id: str
+    matter: str
+    motion: str
+    secret: bool
+    opened_at: datetime
+    voters: PMap[str, Choice | None] = field(default_factory=PMap)
+    box: PMap[str, Choice] = field(default_factory=PMap)
+    electronic: Tally = Tally()  # noqa: RUF009 - a frozen value, safe to share
+    cards: Tally | None = None
+    counter: str | None = None
+    scrutineer: str | None = None  # set once the card count is confirmed
+
+
+@dataclass(frozen=True, slots=True)
+class Sitting:
+    id: str
+    body: Body
+    rule: Rule
+    roster: BodyRoster
+    agenda: tuple[str, ...]
+    stages: tuple[Stage, ...]
+    scheduled_for: datetime
+    notice_date: date
+    place: str
+    convened_by: str
+    convened_at: datetime
+    state: SittingState = SittingState.CONVENED
+    present: PMap[str, bool] = field(default_factory=PMap)
+    voters_present: int = 0
+    household_counts: PMap[str, int] = field(default_factory=PMap)
+    returned: frozenset[str] = frozenset()  # excused members who came after all
+    counters: tuple[str, ...] = ()
+    scrutineers: tuple[str, ...] = ()
+    vote: Vote | None = None
+    results: tuple[VoteResult, ...] = ()
+    minutes: tuple[Minutes, ...] = ()
+    opened_at: datetime | None = None
+    ended_at: datetime | None = None
+    adjourn_reason: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (SittingState.CONVENED, SittingState.IN_SESSION, SittingState.VOTING)
+
+    def stage_for(self, matter: str) -> Stage:
+        return self.stages[self.agenda.index(matter)]
+
+    def attendance(self) -> Attendance:
+        """Expected and present voters now (and households, for a meeting that counts them)."""
+        roster = self.roster
+        expected = len(roster.expected) + len(self.returned)
+        if roster.counts_households:
+            return Attendance(expected, self.voters_present, roster.household_total,
+                              len(self.household_counts), roster.members)
+        return Attendance(expected, self.voters_present, members=roster.members)
+
+
+@dataclass(frozen=True, slots=True)
+class VillageState:
+    matters: PMap[str, Matter] = field(default_factory=PMap)
+    sittings: PMap[str, Sitting] = field(default_factory=PMap)
+    last_at: datetime | None = None
+
+
+EMPTY = VillageState()
