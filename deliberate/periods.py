@@ -86,7 +86,8 @@ class HolidayCalendar:
                    bool(data.get("weekends_rest", True)))
 
 
-NO_HOLIDAYS = HolidayCalendar(weekends_rest=False)
+# Without a calendar, weekends are still rest days (法定休假日 includes the weekly rest days).
+WEEKENDS = HolidayCalendar()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ class Period:
         return day > self.last
 
 
-def period_end(start: date, days: int, calendar: HolidayCalendar = NO_HOLIDAYS) -> date:
+def period_end(start: date, days: int, calendar: HolidayCalendar = WEEKENDS) -> date:
     """The last day of a period of ``days`` days after the event on ``start`` (第201、203条)."""
     _check_date("start", start)
     _check_days("days", days)
@@ -119,7 +120,7 @@ def period_end(start: date, days: int, calendar: HolidayCalendar = NO_HOLIDAYS) 
 
 
 def notice_period(published_on: date, days: int,
-                  calendar: HolidayCalendar = NO_HOLIDAYS) -> Period:
+                  calendar: HolidayCalendar = WEEKENDS) -> Period:
     """The 公示期 of a notice posted on ``published_on``: from the next day for ``days`` days."""
     if _check_days("days", days) == 0:
         raise InvalidInput("err_bad_value", field="days", detail="a notice period lasts ≥ 1 day")

@@ -60,6 +60,7 @@ __all__ = [
     "StepKind",
     "mermaid",
     "procedure",
+    "sitting_mermaid",
     "sitting_next",
 ]
 
@@ -442,8 +443,15 @@ PROCEDURES: Mapping[str, Procedure] = MappingProxyType({p.name: p for p in (
     STATUTORY, COMBINED_PROPOSAL, TOWNSHIP_REVIEW, REPRESENTATIVES, LAND_CONTRACTING)})
 
 
-def mermaid(proc: Procedure, lang: str = DEFAULT_LANG) -> str:
-    """A Mermaid state diagram of ``proc``'s table (self-loops left out for legibility)."""
+_BACKWARD = frozenset({Action.RETURN, Action.REHOLD, Action.UPHOLD_OBJECTION})
+
+
+def mermaid(proc: Procedure, lang: str = DEFAULT_LANG, *, backward: bool = False) -> str:
+    """A Mermaid state diagram of ``proc``'s table.
+
+    Self-loops are left out, and so are the returns to earlier steps unless ``backward``: they
+    connect almost every pair of steps and would hide the forward path; the tables list them.
+    """
     lines = ["stateDiagram-v2"]
     for stage in proc.stages:
         step = proc.step(stage)
@@ -453,6 +461,8 @@ def mermaid(proc: Procedure, lang: str = DEFAULT_LANG) -> str:
     lines.append(f"    [*] --> {Stage.NEW.value}")
     edges: dict[tuple[Stage, Stage], list[str]] = {}
     for (stage, action), targets in proc.table.items():
+        if action in _BACKWARD and not backward:
+            continue
         for target in sorted(targets, key=proc.stages.index):
             if target is not stage:
                 edges.setdefault((stage, target), []).append(action.label(lang))

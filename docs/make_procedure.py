@@ -1,0 +1,56 @@
+"""Generate docs/procedure.md from the procedure tables: python docs/make_procedure.py
+
+The diagrams and tables are derived from deliberate.procedure, never drawn by hand; a test
+checks that the committed file is what this script writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deliberate.procedure import PROCEDURES, SITTING_TABLE, mermaid, sitting_mermaid
+from deliberate.rules import preset
+
+HEADER = """# The procedure, generated from its table
+
+This page is written by `python docs/make_procedure.py` from `deliberate/procedure.py`; do not edit
+it by hand (a test fails when it is stale). Each procedure is a list of steps; the table of what
+may happen at a step depends only on the step's kind (a sitting, an external review, a notice,
+the implementation). The diagrams show the forward path; returns to earlier steps (退回重议,
+监督委员会要求重新议定, 异议成立退回) are listed in the tables.
+"""
+
+
+def _targets(targets, proc) -> str:
+    return ", ".join(f"{t.label()} `{t.value}`" for t in sorted(targets, key=proc.stages.index))
+
+
+def render() -> str:
+    out = [HEADER]
+    for proc in PROCEDURES.values():
+        out.append(f"\n## {proc.title.zh_Hans} — `{proc.name}`\n\n{proc.title.en}.\n")
+        out.append("| 步骤 | stage | kind | 议定机构 body | rule | citation |\n|---|---|---|---|---|---|")
+        for step in proc.steps:
+            rule = preset(step.rule) if step.rule else None
+            out.append(f"| {step.number or '—'} {step.title()} | `{step.stage.value}` | "
+                       f"{step.kind.label()} | {rule.body.label() if rule else '—'} | "
+                       f"{f'`{rule.name}`' if rule else '—'} | {rule.citation if rule else '—'} |")
+        out.append(f"\n```mermaid\n{mermaid(proc)}```\n")
+        out.append("| stage | action | may lead to |\n|---|---|---|")
+        for (stage, action), targets in proc.table.items():
+            out.append(f"| {stage.label()} `{stage.value}` | {action.label()} `{action.value}` | "
+                       f"{_targets(targets, proc)} |")
+    out.append("\n## A sitting — `SittingState`\n\nConvened → in session ⇄ voting → closed or "
+               "adjourned. Check-in and check-out are allowed until the sitting ends.\n")
+    out.append(f"```mermaid\n{sitting_mermaid()}```\n")
+    out.append("| state | action | next state |\n|---|---|---|")
+    for (state, action), target in SITTING_TABLE.items():
+        out.append(f"| {state.label()} `{state.value}` | {action.label()} `{action.value}` | "
+                   f"{target.label()} `{target.value}` |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    path = Path(__file__).with_name("procedure.md")
+    path.write_text(render(), encoding="utf-8")
+    print(f"wrote {path}")

@@ -1,0 +1,104 @@
+"""Day counting per 民法典 第201–203条, and ages per 第202条."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deliberate import InvalidInput
+from deliberate.periods import (
+    HolidayCalendar,
+    Period,
+    add_months,
+    add_years,
+    advance_notice_earliest,
+    advance_notice_ok,
+    notice_period,
+    period_end,
+)
+
+# National Day 2026 (illustrative calendar passed in, as callers do).
+NATIONAL_DAY = HolidayCalendar(holidays=frozenset(date(2026, 10, d) for d in range(1, 8)),
+                               workdays=frozenset({date(2026, 9, 27), date(2026, 10, 10)}))
+
+
+def test_the_start_day_is_not_counted():  # 第201条
+    assert period_end(date(2026, 3, 2), 7, HolidayCalendar(weekends_rest=False)) == date(2026, 3, 9)
+    assert notice_period(date(2026, 3, 2), 7, HolidayCalendar(weekends_rest=False)) == \
+        Period(date(2026, 3, 3), date(2026, 3, 9))
+
+
+def test_a_last_day_on_a_holiday_moves_to_the_next_working_day():  # 第203条
+    # 24 Sep + 7 = 1 Oct, a holiday; the holidays run to 7 Oct; 8 Oct is a Thursday.
+    assert period_end(date(2026, 9, 24), 7, NATIONAL_DAY) == date(2026, 10, 8)
+
+
+def test_a_last_day_on_a_weekend_moves_to_monday():
+    # 2026-03-14 is a Saturday.
+    assert period_end(date(2026, 3, 7), 7) == date(2026, 3, 16)
+    assert period_end(date(2026, 3, 6), 7) == date(2026, 3, 13)  # a Friday stays
+
+
+def test_a_make_up_working_day_on_a_weekend_ends_a_period():
+    # 2026-10-10 is a Saturday worked in lieu (调休): a period may end on it.
+    assert period_end(date(2026, 10, 3), 7, NATIONAL_DAY) == date(2026, 10, 10)
+
+
+def test_notice_period_contains_its_days():
+    p = notice_period(date(2026, 3, 2), 7, HolidayCalendar(weekends_rest=False))
+    assert date(2026, 3, 2) not in p and date(2026, 3, 3) in p and date(2026, 3, 9) in p
+    assert date(2026, 3, 10) not in p and p.over_on(date(2026, 3, 10)) and not p.over_on(date(2026, 3, 9))
+    assert p.days == 7
+
+
+@pytest.mark.parametrize(("meeting", "ok"), [
+    (date(2026, 11, 11), False),  # the tenth day itself: the period runs to 24:00
+    (date(2026, 11, 12), True),
+    (date(2026, 11, 13), True),
+])
+def test_ten_days_notice_given_on_1_november(meeting, ok):  # 组织法 第21条 with 第201、203条
+    assert advance_notice_earliest(date(2026, 11, 1), 10) == date(2026, 11, 12)
+    assert advance_notice_ok(date(2026, 11, 1), meeting, 10) is ok
+
+
+def test_eighteenth_birthday_counts_and_29_february_maps_to_28_february():  # 第202条
+    assert add_years(date(2008, 6, 2), 18) == date(2026, 6, 2)
+    assert add_years(date(2008, 2, 29), 18) == date(2026, 2, 28)
+    assert add_years(date(2008, 2, 29), 16) == date(2024, 2, 29)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 12, 15), 2) == date(2027, 2, 15)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "7", None])
+def test_bad_day_counts_are_refused(bad):
+    with pytest.raises(InvalidInput):
+        period_end(date(2026, 1, 1), bad)
+
+
+def test_a_notice_period_lasts_at_least_a_day():
+    with pytest.raises(InvalidInput):
+        notice_period(date(2026, 1, 1), 0)
+
+
+def test_dates_must_be_dates():
+    from datetime import datetime
+    with pytest.raises(InvalidInput):
+        period_end(datetime(2026, 1, 1, 9), 3)
+
+
+def test_calendar_round_trips():
+    assert HolidayCalendar.from_data(NATIONAL_DAY.to_data()) == NATIONAL_DAY
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 1, 1)), st.integers(1, 60))
+def test_period_end_is_the_first_working_day_at_or_after_start_plus_days(start, days):
+    end = period_end(start, days, NATIONAL_DAY)
+    assert end >= start + timedelta(days=days)
+    assert not NATIONAL_DAY.is_rest_day(end)
+    day = start + timedelta(days=days)
+    while day < end:
+        assert NATIONAL_DAY.is_rest_day(day)
+        day += timedelta(days=1)
