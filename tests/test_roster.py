@@ -139,8 +139,9 @@ def test_supervisory_committee_findings():
     codes = sorted((f.code, dict(f.fields)["person"]) for f in found)
     assert codes == [("sup_on_vc", "村民1"), ("sup_relative", "村民2")]
     assert all(not f.ok for f in found)
-    assert "配偶" in [f for f in found if f.code == "sup_relative"][0].text()
-    assert "spouse" in [f for f in found if f.code == "sup_relative"][0].text("en")
+    relative = next(f for f in found if f.code == "sup_relative")
+    assert "配偶" in relative.text()
+    assert "spouse" in relative.text("en")
 
 
 def test_sample_roster_meets_article_25():
