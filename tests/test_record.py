@@ -40,7 +40,7 @@ def _tamper_payload(entry: Entry) -> Entry:
 @given(st.data())
 def test_a_modified_entry_is_caught_at_its_height(chain, data):
     i = data.draw(st.integers(0, len(chain) - 1))
-    forged = chain[:i] + [_tamper_payload(chain[i])] + chain[i + 1:]
+    forged = [*chain[:i], _tamper_payload(chain[i]), *chain[i + 1:]]
     check = verify(forged)
     assert not check.ok and check.first_bad == i + 1 and "changed" in check.reason
 
@@ -50,7 +50,7 @@ def test_a_modified_entry_with_a_recomputed_hash_is_caught_at_the_next(chain, da
     i = data.draw(st.integers(0, len(chain) - 2))
     e = _tamper_payload(chain[i])
     e = replace(e, hash=entry_hash(e.height, e.parent_hash, e.type, e.payload, e.time))
-    check = verify(chain[:i] + [e] + chain[i + 1:])
+    check = verify([*chain[:i], e, *chain[i + 1:]])
     assert not check.ok and check.first_bad == i + 2
 
 
@@ -65,7 +65,7 @@ def test_a_removed_entry_is_caught(chain, data):
 def test_an_inserted_entry_is_caught(chain, data):
     i = data.draw(st.integers(0, len(chain) - 1))
     k = data.draw(st.integers(0, len(chain) - 1))
-    check = verify(chain[:i] + [chain[k]] + chain[i:])
+    check = verify([*chain[:i], chain[k], *chain[i:]])
     # A copy of the very entry that stands there is the genuine one; the break is just after it.
     assert not check.ok and check.first_bad == (i + 2 if k == i else i + 1)
 
