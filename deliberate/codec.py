@@ -147,18 +147,32 @@ def _decoder(tp: Any) -> Decoder:
 
 
 def _dataclass_decoder(cls: type, skip: frozenset[str] = frozenset()) -> Decoder:
-    hints = typing.get_type_hints(cls)
-    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)
-              if f.name not in skip]
-    names = {name for name, _ in fields}
+    """A decoder compiled for ``cls``: plain fields are checked inline, others call their decoder.
 
-    def build(v: Any, **extra: Any) -> Any:
-        if type(v) is not dict:
-            raise TypeError(f"{cls.__name__} expects an object")
-        if v.keys() != names:
-            raise TypeError(f"{cls.__name__} fields differ: {sorted(set(v) ^ names)}")
-        return cls(**{name: dec(v[name]) for name, dec in fields}, **extra)
-    return build
+    Replaying a log decodes every entry, so this is a hot path; the generated function does no
+    per-field dictionary building or looping.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
+    namespace: dict[str, Any] = {"C": cls, "N": len(fields), "KEYS": frozenset(fields)}
+    lines = ["def build(v, **extra):",
+             "    if type(v) is not dict or len(v) != N or v.keys() != KEYS:",
+             f"        raise TypeError('{cls.__name__} expects exactly its fields')"]
+    args = []
+    for i, name in enumerate(fields):
+        tp = hints[name]
+        if tp in (str, int, bool):
+            namespace[f"T{i}"] = tp
+            lines += [f"    x{i} = v[{name!r}]",
+                      f"    if type(x{i}) is not T{i}:",
+                      f"        raise TypeError('{name}: expected {tp.__name__}')"]
+        else:
+            namespace[f"D{i}"] = _decoder(tp)
+            lines.append(f"    x{i} = D{i}(v[{name!r}])")
+        args.append(f"{name}=x{i}")
+    lines.append(f"    return C({', '.join(args)}, **extra)")
+    exec("\n".join(lines), namespace)
+    return namespace["build"]
 
 
 _EVENT_DECODERS = {name: _dataclass_decoder(cls, frozenset({"at"}))

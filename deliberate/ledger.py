@@ -96,8 +96,8 @@ class Ledger:
         state = replay(events_of(self.entries()))
         last = state.last_at
         for ballot in self.repository.private_events(self.village):
-            sitting = state.sittings.get(ballot.sitting)
-            if sitting is not None and sitting.vote is not None and sitting.vote.id == ballot.vote:
+            vote = state.votes.get(ballot.sitting)
+            if vote is not None and vote.id == ballot.vote:
                 state = replay((ballot,), state)
             if last is None or ballot.at > last:
                 last = ballot.at

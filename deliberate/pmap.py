@@ -30,23 +30,25 @@ _MIN_DELTA = 32
 class PMap(Mapping[K, V], Generic[K, V]):
     """An immutable mapping whose ``set`` and ``delete`` return new mappings."""
 
-    __slots__ = ("_base", "_delta", "_size")
+    __slots__ = ("_base", "_delta", "_limit", "_size")
 
     def __init__(self, items: Mapping[K, V] | None = None) -> None:
         self._base: dict[K, V] = dict(items) if items else {}
         self._delta: dict[K, V] = {}
         self._size = len(self._base)
+        self._limit = max(_MIN_DELTA, isqrt(self._size))
 
-    @classmethod
-    def _make(cls, base: dict[K, V], delta: dict[K, V], size: int) -> PMap[K, V]:
-        new = cls.__new__(cls)
-        if len(delta) > max(_MIN_DELTA, isqrt(len(base))):
+    def _make(self, delta: dict[K, V], size: int) -> PMap[K, V]:
+        new = object.__new__(type(self))
+        base, limit = self._base, self._limit
+        if len(delta) > limit:
             base = {**base, **delta}
             for k, v in delta.items():
                 if v is _GONE:
                     del base[k]
             delta = {}
-        new._base, new._delta, new._size = base, delta, size
+            limit = max(_MIN_DELTA, isqrt(len(base)))
+        new._base, new._delta, new._size, new._limit = base, delta, size, limit
         return new
 
     def __getitem__(self, key: K) -> V:
@@ -86,7 +88,7 @@ class PMap(Mapping[K, V], Generic[K, V]):
         """A new map with ``key`` set to ``value``."""
         delta = self._delta.copy()
         delta[key] = value
-        return self._make(self._base, delta, self._size + (0 if key in self else 1))
+        return self._make(delta, self._size + (0 if key in self else 1))
 
     def delete(self, key: K) -> PMap[K, V]:
         """A new map without ``key``; KeyError if it is absent."""
@@ -94,4 +96,4 @@ class PMap(Mapping[K, V], Generic[K, V]):
             raise KeyError(key)
         delta = self._delta.copy()
         delta[key] = _GONE
-        return self._make(self._base, delta, self._size - 1)
+        return self._make(delta, self._size - 1)

@@ -10,7 +10,7 @@ holding the paper detect a later rewrite of everything up to that height.
 :func:`to_jsonl` and :func:`from_jsonl` turn entries into lines and back, and the caller reads and
 writes the file.
 
->>> from datetime import datetime, timezone
+>>> from datetime import datetime, timedelta, timezone
 >>> from deliberate.events import PlanAmended
 >>> t = datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 >>> chain = [next_entry(GENESIS, PlanAmended(at=t, matter="m1", plan="草案", by="张三"))]

@@ -208,7 +208,6 @@ class Sitting:
     returned: frozenset[str] = frozenset()  # excused members who came after all
     counters: tuple[str, ...] = ()
     scrutineers: tuple[str, ...] = ()
-    vote: Vote | None = None
     results: tuple[VoteResult, ...] = ()
     minutes: tuple[Minutes, ...] = ()
     opened_at: datetime | None = None
@@ -234,9 +233,20 @@ class Sitting:
 
 @dataclass(frozen=True, slots=True)
 class VillageState:
+    """Matters and sittings by id; ``votes`` holds each sitting's open vote, if any.
+
+    Open votes live beside their sittings rather than inside them so that a ballot copies only
+    the small :class:`Vote`, not the whole sitting (see bench/ and docs/performance.md).
+    """
+
     matters: PMap[str, Matter] = field(default_factory=PMap)
     sittings: PMap[str, Sitting] = field(default_factory=PMap)
+    votes: PMap[str, Vote] = field(default_factory=PMap)
     last_at: datetime | None = None
+
+    def open_vote(self, sitting: str) -> Vote | None:
+        """The vote now open in ``sitting``, or None."""
+        return self.votes.get(sitting)
 
 
 EMPTY = VillageState()

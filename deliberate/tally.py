@@ -43,6 +43,9 @@ _CHOICE_LABELS = {
 }
 
 
+_INDEX = {Choice.APPROVE: 0, Choice.OPPOSE: 1, Choice.ABSTAIN: 2}
+
+
 def check_count(field: str, value: object) -> int:
     """``value`` if it is a non-negative ``int`` (``bool`` is not a count); else InvalidNumbers."""
     if type(value) is not int:
@@ -87,6 +90,22 @@ class Tally:
     def adding(self, choice: Choice, n: int = 1) -> Tally:
         """This tally with ``n`` more (or, negative, fewer) ballots for ``choice``."""
         return Tally(**{**self.as_dict(), choice.value: self.count(choice) + n})
+
+    def moved(self, before: Choice | None, after: Choice) -> Tally:
+        """This tally after a ballot changes from ``before`` (None: a new ballot) to ``after``.
+
+        The hot path of replaying a vote: it builds the result without re-validating counts that
+        can only stay non-negative (a ballot is taken away only from the choice it was counted in).
+        """
+        counts = [self.approve, self.oppose, self.abstain]
+        if before is not None:
+            counts[_INDEX[before]] -= 1
+        counts[_INDEX[after]] += 1
+        new = object.__new__(Tally)
+        object.__setattr__(new, "approve", counts[0])
+        object.__setattr__(new, "oppose", counts[1])
+        object.__setattr__(new, "abstain", counts[2])
+        return new
 
     def as_dict(self) -> dict[str, int]:
         return {"approve": self.approve, "oppose": self.oppose, "abstain": self.abstain}

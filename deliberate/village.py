@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -61,6 +60,7 @@ from .state import (
     VoteResult,
 )
 from .tally import Choice, Tally, check_count
+from .values import updated as replace
 
 __all__ = ["EMPTY", "VillageState", "chained", "decide", "evolve", "receipts_digest", "replay"]
 
@@ -125,10 +125,11 @@ def _sitting(state: VillageState, sitting: object) -> Sitting:
     return found
 
 
-def _vote(sitting: Sitting, vote: object) -> Vote:
-    if sitting.vote is None or sitting.vote.id != vote:
+def _vote(state: VillageState, sitting: Sitting, vote: object) -> Vote:
+    found = state.votes.get(sitting.id)
+    if found is None or found.id != vote:
         raise NotFound("err_no_vote", id=vote)
-    return sitting.vote
+    return found
 
 
 def _idle(matter: Matter) -> None:
@@ -142,7 +143,7 @@ def receipts_digest(ballots: Iterable[e.Receipt]) -> str:
     return hashlib.sha256(canonical(encode(sorted(ballots, key=lambda b: b.receipt)))).hexdigest()
 
 
-def _voter_counts(sitting: Sitting, vote: Vote) -> tuple[int, int]:
+def _voter_counts(vote: Vote) -> tuple[int, int]:
     """(electronic ballots, card ballots) for the present-voters check."""
     return len(vote.voters), vote.cards.cast if vote.cards else 0
 
@@ -255,13 +256,13 @@ def _check_out(state: VillageState, cmd: c.CheckOut, now: datetime) -> tuple[Any
     sitting_next(sitting.state, SittingAction.CHECK_OUT)
     if cmd.person not in sitting.present:
         raise NotEligible("err_not_present", person=cmd.person)
-    vote = sitting.vote
+    vote = state.votes.get(sitting.id)
     if vote is not None and cmd.person in sitting.roster.voters:
         if cmd.person in vote.voters:
             # Their ballot was taken while they were present; it stands, and so does their presence
             # until the vote closes, so ballots never exceed those present.
             raise NotEligible("err_voted_cannot_leave", person=cmd.person)
-        _check_within_present(*_voter_counts(sitting, vote), sitting.voters_present - 1)
+        _check_within_present(*_voter_counts(vote), sitting.voters_present - 1)
     return (e.CheckedOut(at=now, sitting=sitting.id, person=cmd.person),)
 
 
@@ -314,7 +315,7 @@ def _open_vote(state: VillageState, cmd: c.OpenVote, now: datetime) -> tuple[Any
 def _cast(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple[Any, ...]:
     sitting = _sitting(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.CAST_BALLOT)
-    vote = _vote(sitting, cmd.vote)
+    vote = _vote(state, sitting, cmd.vote)
     voter, roster = cmd.voter, sitting.roster
     if voter not in roster.attendees:
         raise NotEligible("err_not_in_body", person=voter)
@@ -325,7 +326,7 @@ def _cast(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple[Any, .
     choice = _isinstance("choice", cmd.choice, Choice)
     first = voter not in vote.voters
     if first:
-        _check_within_present(len(vote.voters) + 1, _voter_counts(sitting, vote)[1],
+        _check_within_present(len(vote.voters) + 1, _voter_counts(vote)[1],
                               sitting.voters_present)
     if not vote.secret:
         if cmd.receipt is not None:
@@ -355,7 +356,7 @@ def _cast(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple[Any, .
 def _enter_cards(state: VillageState, cmd: c.EnterCardCount, now: datetime) -> tuple[Any, ...]:
     sitting = _sitting(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.ENTER_CARD_COUNT)
-    vote = _vote(sitting, cmd.vote)
+    vote = _vote(state, sitting, cmd.vote)
     if cmd.counter not in sitting.counters:
         raise TellerError("err_not_teller", person=cmd.counter, role=_ROLE_COUNTER)
     tally = _isinstance("tally", cmd.tally, Tally)
@@ -383,7 +384,7 @@ def _confirm_cards(state: VillageState, cmd: c.ConfirmCardCount,
                    now: datetime) -> tuple[Any, ...]:
     sitting = _sitting(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.CONFIRM_CARD_COUNT)
-    vote = _vote(sitting, cmd.vote)
+    vote = _vote(state, sitting, cmd.vote)
     if cmd.scrutineer not in sitting.scrutineers:
         raise TellerError("err_not_teller", person=cmd.scrutineer, role=_ROLE_SCRUTINEER)
     if vote.cards is None:
@@ -400,7 +401,7 @@ def _confirm_cards(state: VillageState, cmd: c.ConfirmCardCount,
 def _close_vote(state: VillageState, cmd: c.CloseVote, now: datetime) -> tuple[Any, ...]:
     sitting = _sitting(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.CLOSE_VOTE)
-    vote = _vote(sitting, cmd.vote)
+    vote = _vote(state, sitting, cmd.vote)
     if vote.cards is not None and vote.scrutineer is None:
         raise TellerError("err_unconfirmed_count")
     matter = _matter(state, vote.matter)
@@ -721,69 +722,55 @@ def _(state: VillageState, ev: e.VoteOpened) -> VillageState:
     vote = Vote(id=ev.vote, matter=ev.matter, motion=ev.motion, secret=ev.secret,
                 opened_at=ev.at)
     state = _put_matter(state, replace(state.matters[ev.matter], voting=ev.vote))
-    return _put_sitting(state, replace(s, state=SittingState.VOTING, vote=vote))
+    state = replace(state, votes=state.votes.set(s.id, vote))
+    return _put_sitting(state, replace(s, state=SittingState.VOTING))
 
 
-def _with_vote(state: VillageState, sitting: Sitting, vote: Vote) -> VillageState:
-    return _put_sitting(state, replace(sitting, vote=vote))
+def _with_vote(state: VillageState, vote: Vote, sitting: str) -> VillageState:
+    return replace(state, votes=state.votes.set(sitting, vote))
 
 
 @_applies(e.BallotCast)
 def _(state: VillageState, ev: e.BallotCast) -> VillageState:
-    s = state.sittings[ev.sitting]
-    vote = s.vote
-    assert vote is not None
-    electronic = vote.electronic
-    before = vote.voters.get(ev.voter)
-    if before is not None:
-        electronic = electronic.adding(before, -1)
-    electronic = electronic.adding(ev.choice)
-    return _with_vote(state, s, replace(vote, voters=vote.voters.set(ev.voter, ev.choice),
-                                        electronic=electronic))
+    vote = state.votes[ev.sitting]
+    voters = vote.voters
+    electronic = vote.electronic.moved(voters.get(ev.voter), ev.choice)
+    return _with_vote(state, replace(vote, voters=voters.set(ev.voter, ev.choice),
+                                     electronic=electronic), ev.sitting)
 
 
 @_applies(e.TookPart)
 def _(state: VillageState, ev: e.TookPart) -> VillageState:
-    s = state.sittings[ev.sitting]
-    vote = s.vote
-    assert vote is not None
-    return _with_vote(state, s, replace(vote, voters=vote.voters.set(ev.voter, None)))
+    vote = state.votes[ev.sitting]
+    return _with_vote(state, replace(vote, voters=vote.voters.set(ev.voter, None)), ev.sitting)
 
 
 @_applies(e.SecretBallotCast)
 def _(state: VillageState, ev: e.SecretBallotCast) -> VillageState:
-    s = state.sittings[ev.sitting]
-    vote = s.vote
-    assert vote is not None
-    electronic = vote.electronic
-    before = vote.box.get(ev.receipt)
-    if before is not None:
-        electronic = electronic.adding(before, -1)
-    return _with_vote(state, s, replace(vote, box=vote.box.set(ev.receipt, ev.choice),
-                                        electronic=electronic.adding(ev.choice)))
+    vote = state.votes[ev.sitting]
+    electronic = vote.electronic.moved(vote.box.get(ev.receipt), ev.choice)
+    return _with_vote(state, replace(vote, box=vote.box.set(ev.receipt, ev.choice),
+                                     electronic=electronic), ev.sitting)
 
 
 @_applies(e.CardCountEntered)
 def _(state: VillageState, ev: e.CardCountEntered) -> VillageState:
-    s = state.sittings[ev.sitting]
-    assert s.vote is not None
+    vote = state.votes[ev.sitting]
     # A new count needs a new confirmation.
-    return _with_vote(state, s, replace(s.vote, cards=ev.tally, counter=ev.counter,
-                                        scrutineer=None))
+    return _with_vote(state, replace(vote, cards=ev.tally, counter=ev.counter, scrutineer=None),
+                      ev.sitting)
 
 
 @_applies(e.CardCountConfirmed)
 def _(state: VillageState, ev: e.CardCountConfirmed) -> VillageState:
-    s = state.sittings[ev.sitting]
-    assert s.vote is not None
-    return _with_vote(state, s, replace(s.vote, scrutineer=ev.scrutineer))
+    vote = state.votes[ev.sitting]
+    return _with_vote(state, replace(vote, scrutineer=ev.scrutineer), ev.sitting)
 
 
 @_applies(e.VoteClosed)
 def _(state: VillageState, ev: e.VoteClosed) -> VillageState:
     s = state.sittings[ev.sitting]
-    vote = s.vote
-    assert vote is not None
+    vote = state.votes[ev.sitting]
     matter = state.matters[ev.matter]
     result = VoteResult(sitting=s.id, vote=ev.vote, matter=ev.matter, stage=matter.stage,
                         body=s.body, rule=s.rule, motion=vote.motion, secret=vote.secret,
@@ -793,8 +780,8 @@ def _(state: VillageState, ev: e.VoteClosed) -> VillageState:
                         action=ev.action, ballots=ev.ballots, receipts_digest=ev.receipts_digest)
     matter = _move(matter, ev.to_stage, ev.at, ev.action, voting=None,
                    results=(*matter.results, result))
-    state = _put_matter(state, matter)
-    return _put_sitting(state, replace(s, state=SittingState.IN_SESSION, vote=None,
+    state = replace(_put_matter(state, matter), votes=state.votes.delete(s.id))
+    return _put_sitting(state, replace(s, state=SittingState.IN_SESSION,
                                        results=(*s.results, result)))
 
 

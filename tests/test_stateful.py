@@ -189,14 +189,15 @@ class PartyMeeting(RuleBasedStateMachine):
         assert sitting.voters_present == self.voters_present()
         assert self.v.matter("m1").stage is self.stage
         if self.vote is None:
-            assert sitting.vote is None
+            assert self.v.state.open_vote(self.s) is None
             return
         counts = Counter(self.ballots.values())
-        assert sitting.vote.electronic == Tally(counts[Choice.APPROVE], counts[Choice.OPPOSE],
+        vote = self.v.state.open_vote(self.s)
+        assert vote.electronic == Tally(counts[Choice.APPROVE], counts[Choice.OPPOSE],
                                                 counts[Choice.ABSTAIN])
-        assert sitting.vote.cards == self.cards
+        assert vote.cards == self.cards
         cards = self.cards.cast if self.cards else 0
-        assert sitting.vote.electronic.cast + cards <= sitting.voters_present
+        assert vote.electronic.cast + cards <= sitting.voters_present
 
     @invariant()
     def the_chain_holds_and_grows_by_what_was_accepted(self):

@@ -95,7 +95,7 @@ def test_open_ballots_last_counts_and_a_double_tap_makes_one_ballot():
     v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE))  # changed her mind
     for p in voters[1:3]:
         v.do(c.CastBallot(s, "v1", p, Choice.APPROVE))
-    assert v.state.sittings[s].vote.electronic == Tally(3, 0, 0)
+    assert v.state.open_vote(s).electronic == Tally(3, 0, 0)
     v.do(c.CloseVote(s, "v1"))
     result = v.state.sittings[s].results[-1]
     assert result.tally == Tally(3, 0, 0) and result.passed  # 3 of 5 members
@@ -267,7 +267,7 @@ def test_secret_ballots_are_kept_apart_from_voters():
     v.do(c.CastBallot(s, "v1", voters[1], Choice.APPROVE, receipt="R-BBB"))
     v.do(c.CastBallot(s, "v1", voters[2], Choice.APPROVE, receipt="R-CCC"))
     v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA"))  # changed
-    vote = v.state.sittings[s].vote
+    vote = v.state.open_vote(s)
     assert set(vote.voters.values()) == {None}  # no person is linked to a choice
     v.do(c.CloseVote(s, "v1"))
     closing = list(v.ledger.entries())[-1]
