@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deliberate.procedure import PROCEDURES, SITTING_TABLE, mermaid, sitting_mermaid
+from deliberate.procedure import PROCEDURES, SITTING_TABLE, STATUTORY, mermaid, sitting_mermaid
 from deliberate.rules import preset
 
 HEADER = """# The procedure, generated from its table
@@ -50,7 +50,19 @@ def render() -> str:
     return "\n".join(out) + "\n"
 
 
+START, END = "<!-- diagram:start -->", "<!-- diagram:end -->"
+
+
+def concepts(text: str) -> str:
+    """concepts.md with the statutory diagram between its markers brought up to date."""
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n```mermaid\n{mermaid(STATUTORY)}```\n{END}{tail}"
+
+
 if __name__ == "__main__":
     path = Path(__file__).with_name("procedure.md")
     path.write_text(render(), encoding="utf-8")
-    print(f"wrote {path}")
+    page = Path(__file__).with_name("concepts.md")
+    page.write_text(concepts(page.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote {path} and the diagram in {page}")

@@ -26,6 +26,12 @@ def test_generated_pages_are_current(generator, page):
         f"docs/{page} is stale: run python docs/{generator}.py"
 
 
+def test_concepts_carries_the_current_diagram():
+    page = (ROOT / "docs" / "concepts.md").read_text(encoding="utf-8")
+    assert page == _load("make_procedure").concepts(page), "run python docs/make_procedure.py"
+    assert "stateDiagram-v2" in page
+
+
 @pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant", "en"])
 def test_jinding_example_runs_to_the_end(lang):
     run = subprocess.run([sys.executable, str(ROOT / "examples" / "jinding.py"), lang],
