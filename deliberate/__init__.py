@@ -33,6 +33,7 @@ from .ledger import Ledger
 from .notice import implementation_notice, resolution_notice
 from .periods import HolidayCalendar, Period, notice_period
 from .procedure import Action, Procedure, Stage
+from .profiles import NATIONAL, Profile
 from .record import Checkpoint, Entry, Verification, from_jsonl, to_jsonl, verify
 from .repository import InMemoryRepository, Repository
 from .roster import BodyRoster, Roster
@@ -43,6 +44,7 @@ from .village import decide, evolve, replay
 __version__ = "0.1.0"
 
 __all__ = [
+    "NATIONAL",
     "Action",
     "AlreadyExists",
     "Attendance",
@@ -72,6 +74,7 @@ __all__ = [
     "Period",
     "Procedure",
     "ProcedureError",
+    "Profile",
     "RecordError",
     "Repository",
     "Roster",

@@ -9,7 +9,7 @@ b'{"a":[true,null,"\xe5\x85\xac\xe7\xa4\xba"],"b":1}'
 >>> encode({"share": 0.5})
 Traceback (most recent call last):
   ...
-deliberate.errors.MalformedEntry: 第0行不是有效的记录条目：floats are not allowed in the record: 0.5
+deliberate.errors.InvalidInput: 不能写入记录的值：floats are not allowed in the record: 0.5
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from fractions import Fraction
 from types import NoneType, UnionType
 from typing import Any
 
-from .errors import MalformedEntry
+from .errors import InvalidInput, MalformedEntry
 from .events import EVENT_TYPES
 from .periods import HolidayCalendar
 from .procedure import Procedure
@@ -37,7 +37,7 @@ _TYPE_OF = {cls: name for name, cls in EVENT_TYPES.items()}
 
 
 def _reject_float(value: float) -> None:
-    raise MalformedEntry("err_entry", line=0, detail=f"floats are not allowed in the record: {value}")
+    raise InvalidInput("err_not_recordable", detail=f"floats are not allowed in the record: {value}")
 
 
 def canonical(obj: Any) -> bytes:
@@ -50,13 +50,13 @@ def canonical(obj: Any) -> bytes:
         return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False, default=_unencodable).encode()
     except ValueError as exc:
-        if isinstance(exc, MalformedEntry):
+        if isinstance(exc, InvalidInput):
             raise
-        raise MalformedEntry("err_entry", line=0, detail=str(exc)) from exc
+        raise InvalidInput("err_not_recordable", detail=str(exc)) from exc
 
 
 def _unencodable(value: Any) -> Any:
-    raise MalformedEntry("err_entry", line=0, detail=f"not plain data: {type(value).__name__}")
+    raise InvalidInput("err_not_recordable", detail=f"not plain data: {type(value).__name__}")
 
 
 def encode(value: Any) -> Any:
@@ -69,7 +69,7 @@ def encode(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise MalformedEntry("err_entry", line=0, detail=f"naive time {value.isoformat()}")
+            raise InvalidInput("err_naive_time", value=value.isoformat())
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
@@ -85,7 +85,7 @@ def encode(value: Any) -> Any:
         return {str(k): encode(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value):
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    raise MalformedEntry("err_entry", line=0, detail=f"cannot encode {type(value).__name__}")
+    raise InvalidInput("err_not_recordable", detail=f"cannot encode {type(value).__name__}")
 
 
 def event_type(event: Any) -> str:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from .citations import organic_law
 from .i18n import DEFAULT_LANG, text
 from .roster import Committee, Roster, Sex
-from .rules.model import Citation, Comparison, Threshold, Wording
+from .rules.model import Citation, Comparison, Threshold
 
 __all__ = [
     "HOUSEHOLDS_PER_REPRESENTATIVE",
@@ -26,15 +27,8 @@ _FOUR_FIFTHS = Threshold(Fraction(4, 5), Comparison.AT_LEAST)
 _ONE_THIRD = Threshold(Fraction(1, 3), Comparison.AT_LEAST)
 
 
-def _organic(article_zh: str, article: str) -> Citation:
-    return Citation(Wording(f"《中华人民共和国村民委员会组织法》第{article_zh}条",
-                            f"《中華人民共和國村民委員會組織法》第{article_zh}條",
-                            f"Organic Law of the Villagers' Committees of the PRC, art. {article}"),
-                    "2018")
-
-
-ART_25 = _organic("二十五", "25")
-ART_32 = _organic("三十二", "32")
+ART_25 = organic_law(25)
+ART_32 = organic_law(32)
 
 
 @dataclass(frozen=True)

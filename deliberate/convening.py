@@ -18,6 +18,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from .bodies import Body
+from .citations import organic_law
 from .errors import InvalidRule, NoticeTooShort
 from .periods import advance_notice_earliest
 from .rules.model import Citation, Comparison, Threshold, Wording
@@ -51,14 +52,6 @@ class Requisition:
         return self.threshold.required(check_count("of", of))
 
 
-def _organic(article_zh: str, article: int) -> Citation:
-    hant = article_zh  # the numerals are the same in both scripts
-    return Citation(Wording(f"《中华人民共和国村民委员会组织法》第{article_zh}条",
-                            f"《中華人民共和國村民委員會組織法》第{hant}條",
-                            f"Organic Law of the Villagers' Committees of the PRC, art. {article}"),
-                    "2018")
-
-
 _TENTH = Threshold(Fraction(1, 10), Comparison.AT_LEAST)
 _THIRD = Threshold(Fraction(1, 3), Comparison.AT_LEAST)
 _FIFTH = Threshold(Fraction(1, 5), Comparison.AT_LEAST)
@@ -66,13 +59,13 @@ _FIFTH = Threshold(Fraction(1, 5), Comparison.AT_LEAST)
 REQUISITIONS: Mapping[str, Requisition] = MappingProxyType({r.name: r for r in (
     Requisition("villagers_meeting_by_villagers", Body.VILLAGERS_MEETING,
                 Wording("本村十八周岁以上村民", "本村十八週歲以上村民", "villagers aged 18 or over"),
-                _TENTH, _organic("二十一", 21)),
+                _TENTH, organic_law(21)),
     Requisition("villagers_meeting_by_representatives", Body.VILLAGERS_MEETING,
                 Wording("村民代表", "村民代表", "villagers' representatives"),
-                _THIRD, _organic("二十一", 21)),
+                _THIRD, organic_law(21)),
     Requisition("representatives_meeting_by_representatives", Body.REPRESENTATIVES_MEETING,
                 Wording("村民代表", "村民代表", "villagers' representatives"),
-                _FIFTH, _organic("二十六", 26)),
+                _FIFTH, organic_law(26)),
 )})
 
 

@@ -208,6 +208,8 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     # --- record ------------------------------------------------------------------------------
     "err_chain": ("记录在第{height}条处被改动：{reason}", "記錄在第{height}條處被改動：{reason}",
                   "the record is broken at height {height}: {reason}"),
+    "err_not_recordable": ("不能写入记录的值：{detail}", "不能寫入記錄的值：{detail}",
+                           "a value the record cannot hold: {detail}"),
     "err_entry": ("第{line}行不是有效的记录条目：{detail}", "第{line}行不是有效的記錄條目：{detail}",
                   "line {line} is not a valid record entry: {detail}"),
     "err_conflict": ("记录已被其他操作更新（期望高度{expected}，实际{actual}），请重试",

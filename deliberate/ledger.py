@@ -79,7 +79,9 @@ class Ledger:
             except ConcurrencyConflict:
                 continue  # someone appended first: decide again on the new state
             return tuple(entries)
-        raise ConcurrencyConflict("err_conflict", expected=head.height, actual=-1)
+        # Twenty lost races in a row: the chain is too busy; the caller may try again later.
+        raise ConcurrencyConflict("err_conflict", expected=head.height,
+                                  actual=self.repository.load(self.village)[1].height)
 
     def entries(self, start: int = 1) -> Iterator[Entry]:
         return self.repository.entries(self.village, start)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -114,6 +115,16 @@ class VoteResult:
 
     def explain(self, lang: str = DEFAULT_LANG) -> str:
         return self.outcome.explain(lang)
+
+    def receipt(self, receipt: str) -> Choice | None:
+        """The choice recorded under a secret-ballot ``receipt``, or None if there is none.
+
+        The closing entry lists receipts sorted, so a voter can look theirs up on a public page.
+        """
+        i = bisect_left(self.ballots, receipt, key=lambda b: b.receipt)
+        if i < len(self.ballots) and self.ballots[i].receipt == receipt:
+            return self.ballots[i].choice
+        return None
 
 
 @dataclass(frozen=True, slots=True)

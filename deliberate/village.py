@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from . import commands as c
@@ -43,6 +44,7 @@ from .errors import (
     TellerError,
     WrongBody,
 )
+from .i18n import DEFAULT_LANG, LANGS, check_lang
 from .periods import Period, notice_period
 from .procedure import Action, Procedure, SittingAction, SittingState, Stage, StepKind, sitting_next
 from .rules.model import Rule
@@ -62,7 +64,7 @@ from .state import (
 from .tally import Choice, Tally, check_count
 from .values import updated as replace
 
-__all__ = ["EMPTY", "VillageState", "chained", "decide", "evolve", "receipts_digest", "replay"]
+__all__ = ["EMPTY", "TellerRole", "VillageState", "chained", "decide", "evolve", "receipts_digest", "replay"]
 
 _MAX_TEXT = 20_000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -152,6 +154,16 @@ def _check_within_present(electronic: int, cards: int, present: int) -> None:
     if electronic + cards > present:
         raise CountExceedsPresent("err_count_exceeds", electronic=electronic, cards=cards,
                                   present=present)
+
+
+class TellerRole(Enum):
+    """计票人 and 监票人, named in the errors about card counts."""
+
+    COUNTER = ("计票人", "計票人", "counter")
+    SCRUTINEER = ("监票人", "監票人", "scrutineer")
+
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        return self.value[LANGS.index(check_lang(lang))]
 
 
 # --- decide -----------------------------------------------------------------------------------
@@ -358,25 +370,11 @@ def _enter_cards(state: VillageState, cmd: c.EnterCardCount, now: datetime) -> t
     sitting_next(sitting.state, SittingAction.ENTER_CARD_COUNT)
     vote = _vote(state, sitting, cmd.vote)
     if cmd.counter not in sitting.counters:
-        raise TellerError("err_not_teller", person=cmd.counter, role=_ROLE_COUNTER)
+        raise TellerError("err_not_teller", person=cmd.counter, role=TellerRole.COUNTER)
     tally = _isinstance("tally", cmd.tally, Tally)
     _check_within_present(len(vote.voters), tally.cast, sitting.voters_present)
     return (e.CardCountEntered(at=now, sitting=sitting.id, vote=vote.id, counter=cmd.counter,
                                tally=tally),)
-
-
-class _Role:
-    def __init__(self, *words: str) -> None:
-        self.words = words
-
-    def label(self, lang: str = "zh_Hans") -> str:
-        from .i18n import LANGS
-
-        return self.words[LANGS.index(lang)]
-
-
-_ROLE_COUNTER = _Role("计票人", "計票人", "counter")
-_ROLE_SCRUTINEER = _Role("监票人", "監票人", "scrutineer")
 
 
 @_handles(c.ConfirmCardCount)
@@ -386,7 +384,7 @@ def _confirm_cards(state: VillageState, cmd: c.ConfirmCardCount,
     sitting_next(sitting.state, SittingAction.CONFIRM_CARD_COUNT)
     vote = _vote(state, sitting, cmd.vote)
     if cmd.scrutineer not in sitting.scrutineers:
-        raise TellerError("err_not_teller", person=cmd.scrutineer, role=_ROLE_SCRUTINEER)
+        raise TellerError("err_not_teller", person=cmd.scrutineer, role=TellerRole.SCRUTINEER)
     if vote.cards is None:
         raise TellerError("err_no_card_count")
     if cmd.scrutineer == vote.counter:

@@ -278,6 +278,7 @@ def test_secret_ballots_are_kept_apart_from_voters():
     result = v.state.sittings[s].results[-1]
     assert closing.payload["receipts_digest"] == receipts_digest(result.ballots)
     assert result.tally == Tally(3, 0, 0)
+    assert result.receipt("R-BBB") is Choice.APPROVE and result.receipt("R-XXX") is None
     before_close = list(to_jsonl(v.ledger.entries()))[:-1]
     assert not any("R-AAA" in line or "oppose" in line for line in before_close)
     assert v.ledger.rebuild() == v.state

@@ -13,6 +13,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from ..bodies import Body
+from ..citations import organic_law
 from ..errors import InvalidRule
 from .model import Citation, Comparison, Count, PassRule, QuorumClause, Rule, Threshold, Wording
 
@@ -31,8 +32,6 @@ AT_LEAST_HALF = Threshold(Fraction(1, 2), Comparison.AT_LEAST)  # 半数以上
 AT_LEAST_TWO_THIRDS = Threshold(Fraction(2, 3), Comparison.AT_LEAST)  # 三分之二以上
 AT_LEAST_FOUR_FIFTHS = Threshold(Fraction(4, 5), Comparison.AT_LEAST)  # 五分之四以上
 
-_ORGANIC_LAW = ("《中华人民共和国村民委员会组织法》", "《中華人民共和國村民委員會組織法》",
-                "Organic Law of the Villagers' Committees of the PRC")
 _RENUMBERED = Wording(
     "条号依2018年修正文本；2025年10月28日修正（2026年1月1日施行）后条号有调整",
     "條號依2018年修正文本；2025年10月28日修正（2026年1月1日施行）後條號有調整",
@@ -40,16 +39,11 @@ _RENUMBERED = Wording(
 )
 
 
-def _organic(article_zh: str, article_hant: str, article: int) -> Citation:
-    return Citation(Wording(f"{_ORGANIC_LAW[0]}第{article_zh}条", f"{_ORGANIC_LAW[1]}第{article_hant}條",
-                            f"{_ORGANIC_LAW[2]}, art. {article}"), "2018")
-
-
 _VILLAGERS_QUORUM = (
     QuorumClause(Count.PRESENT, Count.EXPECTED, MORE_THAN_HALF),  # 十八周岁以上村民的过半数
     QuorumClause(Count.HOUSEHOLDS_PRESENT, Count.HOUSEHOLDS, AT_LEAST_TWO_THIRDS),  # 三分之二以上的户
 )
-_VILLAGERS_NOTICE = _organic("二十一", "二十一", 21)  # 应当提前十天通知村民
+_VILLAGERS_NOTICE = organic_law(21)  # 应当提前十天通知村民
 
 _PARTY_RULES = Citation(Wording(
     "《中国共产党支部工作条例（试行）》关于党员大会的规定",
@@ -83,7 +77,7 @@ _add(Rule(
     title=Wording("村民会议", "村民會議", "villagers' meeting"),
     quorum=_VILLAGERS_QUORUM,
     passing=PassRule(Count.PRESENT, MORE_THAN_HALF),  # 经到会人员的过半数通过
-    citation=_organic("二十二", "二十二", 22),
+    citation=organic_law(22),
     notice_days=10,
     notice_citation=_VILLAGERS_NOTICE,
     note=_RENUMBERED,
@@ -94,7 +88,7 @@ _add(Rule(
     title=Wording("村民代表会议", "村民代表會議", "villagers' representatives' meeting"),
     quorum=(QuorumClause(Count.PRESENT, Count.MEMBERS, AT_LEAST_TWO_THIRDS),),  # 三分之二以上的组成人员
     passing=PassRule(Count.PRESENT, MORE_THAN_HALF),  # 到会人员的过半数同意
-    citation=_organic("二十六", "二十六", 26),
+    citation=organic_law(26),
     note=Wording(
         "通知期无全国性规定（如山东5日、浙江3日），可按本地规定设置；" + _RENUMBERED.zh_Hans,
         "通知期無全國性規定（如山東5日、浙江3日），可按本地規定設置；" + _RENUMBERED.zh_Hant,
@@ -108,7 +102,7 @@ _add(Rule(
     quorum=(QuorumClause(Count.PRESENT, Count.EXPECTED, AT_LEAST_TWO_THIRDS),
             QuorumClause(Count.HOUSEHOLDS_PRESENT, Count.HOUSEHOLDS, AT_LEAST_TWO_THIRDS)),
     passing=PassRule(Count.PRESENT, MORE_THAN_HALF),
-    citation=_organic("二十八", "二十八", 28),
+    citation=organic_law(28),
     note=_RENUMBERED,
 ))
 _add(Rule(
