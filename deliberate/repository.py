@@ -9,6 +9,7 @@ always be rebuilt by replaying the first two).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from .errors import ConcurrencyConflict
@@ -28,7 +29,9 @@ class Repository(Protocol):
     def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
                private: Sequence[Any], state: VillageState) -> None:
         """Add ``entries`` (chained) and ``private`` events (secret ballots) and store ``state``,
-        all or nothing; raise ConcurrencyConflict if the head is no longer ``expected``."""
+        all or nothing. ``state.revision`` is the revision it was decided on: if anything was
+        appended since (the revision moved, or the head is no longer ``expected``), raise
+        ConcurrencyConflict and change nothing."""
         ...
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
@@ -57,12 +60,13 @@ class InMemoryRepository:
                private: Sequence[Any], state: VillageState) -> None:
         chain = self._entries.setdefault(village, [])
         head = chain[-1].checkpoint if chain else GENESIS
-        if head != expected:
+        revision = self._state.get(village, EMPTY).revision
+        if head != expected or state.revision != revision:
             raise ConcurrencyConflict("err_conflict", expected=expected.height,
                                       actual=head.height)
         chain.extend(entries)
         self._private.setdefault(village, []).extend(private)
-        self._state[village] = state
+        self._state[village] = replace(state, revision=revision + 1)
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
         return iter(self._entries.get(village, [])[max(start, 1) - 1:])

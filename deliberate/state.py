@@ -254,6 +254,10 @@ class VillageState:
     sittings: PMap[str, Sitting] = field(default_factory=PMap)
     votes: PMap[str, Vote] = field(default_factory=PMap)
     last_at: datetime | None = None
+    # How many appends the repository has made for this village when it handed out this state.
+    # Set by the repository, never by events; an append is refused unless it still holds, so a
+    # secret ballot (which adds nothing to the chain) is serialised like everything else.
+    revision: int = field(default=0, compare=False)
 
     def open_vote(self, sitting: str) -> Vote | None:
         """The vote now open in ``sitting``, or None."""

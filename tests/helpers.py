@@ -22,8 +22,8 @@ CONTACTS = "村务监督委员会 0660-3300000"
 class Village:
     """A ledger, a clock that only moves forward, and steps that drive a matter."""
 
-    def __init__(self, village: str = "v") -> None:
-        self.ledger = Ledger(village)
+    def __init__(self, village: str = "v", repository=None) -> None:
+        self.ledger = Ledger(village, repository)
         self.now = START
         self.sittings = 0
 

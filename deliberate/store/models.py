@@ -1,0 +1,259 @@
+"""The store's tables (SQLModel): the log, the ballot box, projections, and the roster.
+
+- ``village``: one row per village and the head of its chain; the row every append updates, so
+  appends to one village are serialised on it (``revision`` is the optimistic lock).
+- ``log_entry``: the hash chain, insert-only (database triggers refuse UPDATE and DELETE).
+- ``ballot_box``: secret ballots, kept apart from the chain and from voters, in arrival order.
+- projections — ``matter``, ``sitting``, ``attendance``, ``ballot``, ``vote_result``, ``notice``,
+  ``objection``, ``progress`` — written in the same transaction as the append and rebuildable
+  from the log at any time (``deliberate.store.projections.rebuild``). ``ballot`` has one row per
+  person per vote: the unique key is the second guard, after the core, of one person one ballot.
+- roster: ``household``, ``person``, ``party_membership``, ``seat``, ``representation``,
+  ``kinship`` — what ``deliberate roster import`` writes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, PrimaryKeyConstraint, Text
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "AttendanceRow",
+    "BallotBoxRow",
+    "BallotRow",
+    "HouseholdRow",
+    "KinshipRow",
+    "LogEntryRow",
+    "MatterRow",
+    "NoticeRow",
+    "ObjectionRow",
+    "PartyMembershipRow",
+    "PersonRow",
+    "ProgressRow",
+    "RepresentationRow",
+    "SeatRow",
+    "SittingRow",
+    "VillageRow",
+    "VoteResultRow",
+    "metadata",
+]
+
+metadata = SQLModel.metadata
+_GENESIS = "0" * 64
+
+
+def _text() -> Column:
+    return Column(Text, nullable=False)
+
+
+class VillageRow(SQLModel, table=True):
+    __tablename__ = "village"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    head_height: int = 0
+    head_hash: str = Field(default=_GENESIS, max_length=64)
+    revision: int = 0
+    box_seq: int = 0
+    settings: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class LogEntryRow(SQLModel, table=True):
+    __tablename__ = "log_entry"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    height: int = Field(primary_key=True)
+    parent_hash: str = Field(max_length=64)
+    type: str = Field(max_length=64)
+    payload: str = Field(sa_column=_text())  # canonical JSON, exactly as hashed
+    time: str = Field(max_length=40)
+    hash: str = Field(max_length=64)
+
+
+class BallotBoxRow(SQLModel, table=True):
+    __tablename__ = "ballot_box"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    seq: int = Field(primary_key=True)
+    sitting: str = Field(max_length=200)
+    vote: str = Field(max_length=200)
+    receipt: str = Field(max_length=128)
+    choice: str = Field(max_length=16)
+    time: str = Field(max_length=40)
+
+
+class MatterRow(SQLModel, table=True):
+    __tablename__ = "matter"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    id: str = Field(primary_key=True, max_length=200)
+    title: str = Field(max_length=500)
+    stage: str = Field(max_length=32, index=True)
+    procedure: str = Field(max_length=100)
+    amount: int | None = None
+    spent: int = 0
+    raised_by: str = Field(max_length=200)
+
+
+class SittingRow(SQLModel, table=True):
+    __tablename__ = "sitting"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    id: str = Field(primary_key=True, max_length=200)
+    body: str = Field(max_length=64)
+    rule: str = Field(max_length=200)
+    state: str = Field(max_length=32)
+    scheduled_for: datetime
+    place: str = Field(max_length=500)
+    agenda: str = Field(sa_column=_text())  # JSON list of matter ids
+    expected: int
+    present: int
+    open_vote: str | None = Field(default=None, max_length=200)
+
+
+class AttendanceRow(SQLModel, table=True):
+    """Who is present in a sitting now (a row is removed when the person checks out)."""
+
+    __tablename__ = "attendance"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    sitting: str = Field(primary_key=True, max_length=200)
+    person: str = Field(primary_key=True, max_length=200)
+    household: str | None = Field(default=None, max_length=200)
+    since: str = Field(max_length=40)
+
+
+class BallotRow(SQLModel, table=True):
+    """One row per person per vote; ``choice`` is NULL for a secret vote (only participation)."""
+
+    __tablename__ = "ballot"
+    # The key is the rule: one row per person per vote.
+    __table_args__ = (PrimaryKeyConstraint("village", "sitting", "vote", "voter",
+                                           name="one_ballot_per_person_per_vote"),)
+    village: str = Field(foreign_key="village.id", max_length=64)
+    sitting: str = Field(max_length=200)
+    vote: str = Field(max_length=200)
+    voter: str = Field(max_length=200)
+    choice: str | None = Field(default=None, max_length=16)
+    height: int  # the entry that recorded it last
+
+
+class VoteResultRow(SQLModel, table=True):
+    __tablename__ = "vote_result"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    sitting: str = Field(primary_key=True, max_length=200)
+    vote: str = Field(primary_key=True, max_length=200)
+    matter: str = Field(max_length=200, index=True)
+    stage: str = Field(max_length=32)
+    body: str = Field(max_length=64)
+    rule: str = Field(max_length=200)
+    motion: str = Field(sa_column=_text())
+    secret: bool
+    expected: int
+    present: int
+    approve: int
+    oppose: int
+    abstain: int
+    cards_approve: int | None = None
+    cards_oppose: int | None = None
+    cards_abstain: int | None = None
+    quorate: bool
+    passed: bool
+    action: str = Field(max_length=32)
+    opened_at: datetime
+    closed_at: datetime
+    receipts_digest: str | None = Field(default=None, max_length=64)
+
+
+class NoticeRow(SQLModel, table=True):
+    __tablename__ = "notice"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    matter: str = Field(primary_key=True, max_length=200)
+    number: int = Field(primary_key=True)
+    stage: str = Field(max_length=32)
+    published_on: date
+    first_day: date
+    last_day: date
+    contacts: str = Field(sa_column=_text())
+    issued_by: str = Field(max_length=500)
+
+
+class ObjectionRow(SQLModel, table=True):
+    __tablename__ = "objection"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    matter: str = Field(primary_key=True, max_length=200)
+    id: str = Field(primary_key=True, max_length=200)
+    notice: int
+    lodged_on: date
+    text: str = Field(sa_column=_text())
+    answered_on: date | None = None
+    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    upheld: bool | None = None
+
+
+class ProgressRow(SQLModel, table=True):
+    __tablename__ = "progress"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    matter: str = Field(primary_key=True, max_length=200)
+    entry: str = Field(primary_key=True, max_length=200)
+    on: date
+    description: str = Field(sa_column=_text())
+    spent: int
+
+
+class HouseholdRow(SQLModel, table=True):
+    __tablename__ = "household"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    id: str = Field(primary_key=True, max_length=200)
+    name: str = Field(max_length=200)
+    group: str | None = Field(default=None, max_length=200)
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (Index("person_household", "village", "household"),)
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    id: str = Field(primary_key=True, max_length=200)
+    name: str = Field(max_length=200)
+    birth_date: date
+    sex: str = Field(max_length=8)
+    household: str = Field(max_length=200)
+    group: str | None = Field(default=None, max_length=200)
+    grid: str | None = Field(default=None, max_length=200)
+    collective_member: bool = True
+    full_capacity: bool = True
+    left_on: date | None = None
+
+
+class PartyMembershipRow(SQLModel, table=True):
+    __tablename__ = "party_membership"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    person: str = Field(primary_key=True, max_length=200)
+    admitted_on: date
+    full_on: date | None = None
+    left_on: date | None = None
+
+
+class SeatRow(SQLModel, table=True):
+    __tablename__ = "seat"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    person: str = Field(primary_key=True, max_length=200)
+    committee: str = Field(primary_key=True, max_length=64)
+    start: date = Field(primary_key=True)
+    end: date | None = None
+    role: str = Field(max_length=100)
+
+
+class RepresentationRow(SQLModel, table=True):
+    __tablename__ = "representation"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    person: str = Field(primary_key=True, max_length=200)
+    start: date = Field(primary_key=True)
+    end: date | None = None
+    households: str = Field(sa_column=_text())  # JSON list
+    group: str | None = Field(default=None, max_length=200)
+
+
+class KinshipRow(SQLModel, table=True):
+    __tablename__ = "kinship"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    a: str = Field(primary_key=True, max_length=200)
+    b: str = Field(primary_key=True, max_length=200)
+    relation: str = Field(max_length=32)

@@ -1,0 +1,55 @@
+"""Fixtures shared by the store's tests: a database URL for each backend.
+
+SQLite always runs. PostgreSQL runs when ``DELIBERATE_TEST_PG_URL`` names a server we can reach
+(``scripts/test.sh`` starts the machine's cluster and sets it); each test gets a fresh database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+PG_ENV = "DELIBERATE_TEST_PG_URL"
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def _pg_unavailable_reason() -> str | None:
+    url = _pg_admin_url()
+    if url is None:
+        return f"PostgreSQL not configured ({PG_ENV} is unset; scripts/test.sh sets it)"
+    try:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                             connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure to connect means: skip, and say why in one line
+        return f"PostgreSQL unreachable at {PG_ENV}: {str(exc).splitlines()[0]}"
+
+
+_PG_REASON = _pg_unavailable_reason()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A URL for an empty database of each backend (PostgreSQL is dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    if _PG_REASON:
+        pytest.skip(_PG_REASON)
+    import psycopg
+
+    admin = _pg_admin_url().replace("postgresql+psycopg://", "postgresql://")
+    name = f"deliberate_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,157 @@
+"""The SQL store on SQLite and PostgreSQL: the same record, durable, shared, and rebuildable."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import Village
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from deliberate import ConcurrencyConflict, Ledger, Stage, Tally
+from deliberate import commands as c
+from deliberate.procedure import PROCEDURES
+from deliberate.store import open_store
+from deliberate.store.models import BallotBoxRow, BallotRow, LogEntryRow, MatterRow, VoteResultRow
+from deliberate.store.projections import PROJECTIONS
+from deliberate.tally import Choice
+
+
+def _rows(repo, table):
+    t = table.__table__
+    with repo.engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(select(t)))
+
+
+def test_a_whole_procedure_on_the_store_matches_memory(store_url):
+    repo = open_store(store_url)
+    stored, memory = Village("v", repo), Village("v")
+    for v in (stored, memory):
+        v.to_stage("m1", Stage.DONE)
+        v.to_stage("m2", Stage.REJECTED)
+    assert stored.state == memory.state
+    assert list(stored.ledger.entries()) == list(memory.ledger.entries())
+    assert stored.ledger.verify().ok
+    # Another process (a new repository, an empty cache) reads the same state.
+    again = open_store(store_url, migrate=False)
+    assert again.load("v")[0] == memory.state
+    assert Ledger("v", again).rebuild() == memory.state
+    matters = {r.id: r.stage for r in _rows_obj(repo, MatterRow)}
+    assert matters == {"m1": "done", "m2": "rejected"}
+    assert len(_rows(repo, VoteResultRow)) == 5
+
+
+def _rows_obj(repo, table):
+    with repo.engine.connect() as conn:
+        return list(conn.execute(select(table.__table__)))
+
+
+@pytest.mark.parametrize("name", ["township_review", "combined_proposal"])
+def test_variants_run_on_the_store(store_url, name):
+    repo = open_store(store_url)
+    v = Village("v", repo)
+    v.to_stage("m1", Stage.DONE, PROCEDURES[name])
+    assert Ledger("v", open_store(store_url, migrate=False)).rebuild() == v.state
+
+
+def test_projections_rebuild_to_what_was_written(store_url):
+    repo = open_store(store_url)
+    v = Village("v", repo)
+    v.to_stage("m1", Stage.IMPLEMENTATION)
+    v.do(c.RecordProgress("m1", "e1", v.today, "开工", 500_00))
+    s, voters = _sitting_with_secret_vote(v, "m2")
+    v.do(c.CheckOut(s, voters[-1]))
+    before = {t.__tablename__: _rows(repo, t) for t in PROJECTIONS}
+    repo.rebuild_projections("v")
+    after = {t.__tablename__: _rows(repo, t) for t in PROJECTIONS}
+    assert after == before
+    assert before["attendance"] and before["ballot"] and before["notice"] and before["progress"]
+
+
+def _sitting_with_secret_vote(v: Village, mid: str):
+    v.raise_matter(mid)
+    s = v.convene(mid)
+    voters = sorted(v.state.sittings[s].roster.voters)
+    for p in voters:
+        v.do(c.CheckIn(s, p))
+    v.do(c.OpenSitting(s, by="p0001"))
+    v.do(c.OpenVote(s, "v1", mid, "提议", secret=True))
+    for i, p in enumerate(voters[:3]):
+        v.do(c.CastBallot(s, "v1", p, Choice.APPROVE, receipt=f"R{i}"))
+    v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R0"))  # changed, no chain entry
+    return s, voters
+
+
+def test_secret_ballots_stay_apart_and_other_processes_see_them(store_url):
+    repo = open_store(store_url)
+    v = Village("v", repo)
+    s, voters = _sitting_with_secret_vote(v, "m1")
+    box = _rows_obj(repo, BallotBoxRow)
+    assert [(b.receipt, b.choice) for b in box] == [("R0", "approve"), ("R1", "approve"),
+                                                    ("R2", "approve"), ("R0", "oppose")]
+    assert "voter" not in BallotBoxRow.__table__.c
+    ballots = _rows_obj(repo, BallotRow)
+    assert {b.voter for b in ballots} == set(voters[:3]) and {b.choice for b in ballots} == {None}
+    other = open_store(store_url, migrate=False)
+    assert other.load("v")[0].open_vote(s).electronic == Tally(2, 1, 0)
+    # The other process casts; the first catches up on its next load.
+    Ledger("v", other).handle(c.CastBallot(s, "v1", voters[3], Choice.ABSTAIN, receipt="R3"),
+                              v.tick())
+    assert v.state.open_vote(s).electronic == Tally(2, 1, 1)
+    v.do(c.CloseVote(s, "v1"))
+    assert v.state == Ledger("v", open_store(store_url, migrate=False)).rebuild()
+
+
+def test_one_ballot_per_person_per_vote_is_also_a_database_constraint(store_url):
+    repo = open_store(store_url)
+    v = Village("v", repo)
+    v.raise_matter("m1")
+    s = v.convene("m1")
+    p = sorted(v.state.sittings[s].roster.voters)[0]
+    v.do(c.CheckIn(s, p))
+    for q in sorted(v.state.sittings[s].roster.voters)[1:3]:
+        v.do(c.CheckIn(s, q))
+    v.do(c.OpenSitting(s, by="p0001"))
+    v.do(c.OpenVote(s, "v1", "m1", "提议"))
+    v.do(c.CastBallot(s, "v1", p, Choice.APPROVE))
+    v.do(c.CastBallot(s, "v1", p, Choice.OPPOSE))
+    rows = _rows_obj(repo, BallotRow)
+    assert [(r.voter, r.choice) for r in rows] == [(p, "oppose")]
+    with pytest.raises(IntegrityError), repo.engine.begin() as conn:
+        conn.execute(BallotRow.__table__.insert().values(village="v", sitting=s, vote="v1", voter=p,
+                                                         choice="approve", height=99))
+
+
+def test_the_log_is_insert_only_in_the_database(store_url):
+    repo = open_store(store_url)
+    Village("v", repo).raise_matter("m1")
+    t = LogEntryRow.__table__
+    for statement in (t.update().values(type="forged"), t.delete()):
+        with pytest.raises(DBAPIError, match="insert-only"), repo.engine.begin() as conn:
+            conn.execute(statement)
+    assert len(_rows(repo, LogEntryRow)) == 1
+
+
+def test_a_lost_race_is_refused_and_the_ledger_decides_again(store_url):
+    a, b = open_store(store_url), open_store(store_url, migrate=False)
+    va = Village("v", a)
+    va.raise_matter("m1")
+    stale, head = b.load("v")
+    Ledger("v", a).handle(c.RaiseMatter("m2", "二", PROCEDURES["township_review"], by="p1"),
+                          va.tick())
+    entry = Ledger("v", b)
+    with pytest.raises(ConcurrencyConflict):
+        b.append("v", head, [], [], stale)
+    entry.handle(c.RaiseMatter("m3", "三", PROCEDURES["township_review"], by="p1"), va.tick())
+    assert set(open_store(store_url, migrate=False).load("v")[0].matters) == {"m1", "m2", "m3"}
+    assert entry.verify().ok
+
+
+def test_villages_are_separate_chains(store_url):
+    repo = open_store(store_url)
+    Village("甲村", repo).to_stage("m1", Stage.CONSULTATION)
+    Village("乙村", repo).raise_matter("m1")
+    assert repo.villages() == [("乙村", "乙村"), ("甲村", "甲村")] or \
+        sorted(repo.villages()) == [("乙村", "乙村"), ("甲村", "甲村")]
+    assert Ledger("甲村", repo).verify().ok and Ledger("乙村", repo).checkpoint.height == 1
+    with repo.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from log_entry where village = '乙村'")).scalar() == 1
