@@ -1,0 +1,351 @@
+"""The ``deliberate`` command: database, demo village, roster import, export and verification.
+
+    deliberate [--db URL] [--lang zh_Hans|zh_Hant|en] COMMAND
+
+The database is ``--db URL``, else ``$DELIBERATE_DATABASE_URL``, else the SQLite file in the
+instance folder. Errors are one line in the chosen language (Simplified Chinese by default), never
+a traceback; ``verify`` exits 1 when a chain is broken.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from deliberate.errors import DeliberateError
+from deliberate.i18n import LANGS
+from deliberate.ledger import Ledger
+from deliberate.record import Checkpoint, Entry, from_jsonl, to_jsonl, verify
+
+__all__ = ["main"]
+
+CST = timezone(timedelta(hours=8), "CST")
+PROGRESS_FROM = 1000  # rows or entries: below this a progress bar is noise
+
+_T: dict[str, tuple[str, str, str]] = {
+    "upgraded": ("数据库已升级到最新结构：{url}", "資料庫已升級到最新結構：{url}",
+                 "database schema is up to date: {url}"),
+    "demo_exists": ("示范村“{village}”已存在，未作改动（共{height}条记录）",
+                    "示範村「{village}」已存在，未作改動（共{height}條記錄）",
+                    "demo village {village!r} already exists; left as it is ({height} entries)"),
+    "demo_done": ("已创建示范村“{village}”：{people}名村民，{matters}个议题，{height}条记录，校验点 {checkpoint}",
+                  "已建立示範村「{village}」：{people}名村民，{matters}個議題，{height}條記錄，校驗點 {checkpoint}",
+                  "demo village {village!r} created: {people} villagers, {matters} matters, "
+                  "{height} entries, checkpoint {checkpoint}"),
+    "bad_rows": ("名册有{count}行有误，未导入任何数据（可用 --skip-bad 跳过有误的行）：",
+                 "名冊有{count}行有誤，未匯入任何資料（可用 --skip-bad 略過有誤的行）：",
+                 "{count} bad rows; nothing imported (use --skip-bad to skip them):"),
+    "skipped": ("已跳过{count}行有误的行：", "已略過{count}行有誤的行：", "skipped {count} bad rows:"),
+    "imported": ("名册导入完成：新增{added}人，更新{updated}人，未变{unchanged}人",
+                 "名冊匯入完成：新增{added}人，更新{updated}人，未變{unchanged}人",
+                 "roster imported: {added} added, {updated} updated, {unchanged} unchanged"),
+    "importing": ("导入名册", "匯入名冊", "importing roster"),
+    "verifying": ("校验记录", "校驗記錄", "verifying"),
+    "chain_ok": ("记录完整：{village}共{height}条，校验点 {checkpoint}",
+                 "記錄完整：{village}共{height}條，校驗點 {checkpoint}",
+                 "chain holds: {village}, {height} entries, checkpoint {checkpoint}"),
+    "chain_bad": ("记录被改动：{village}第{height}条——{reason}", "記錄被改動：{village}第{height}條——{reason}",
+                  "chain broken: {village} at height {height} — {reason}"),
+    "no_villages": ("数据库中还没有村", "資料庫中還沒有村", "no villages in the database"),
+    "unknown_village": ("数据库中没有村“{village}”", "資料庫中沒有村「{village}」",
+                        "no village {village!r} in the database"),
+    "db_error": ("数据库错误：{detail}", "資料庫錯誤：{detail}", "database error: {detail}"),
+    "file_error": ("无法读取文件：{detail}", "無法讀取檔案：{detail}", "cannot read the file: {detail}"),
+    "internal": ("内部错误（{kind}）：{detail}", "內部錯誤（{kind}）：{detail}",
+                 "internal error ({kind}): {detail}"),
+    "exported": ("已导出{count}{unit}到{target}", "已匯出{count}{unit}到{target}",
+                 "exported {count} {unit} to {target}"),
+    "unit_entries": ("条记录", "條記錄", "entries"),
+    "unit_results": ("条表决结果", "條表決結果", "results"),
+}
+
+
+def _t(key: str, **fields: Any) -> str:
+    lang = click.get_current_context().find_root().params.get("lang", "zh_Hans")
+    return _T[key][LANGS.index(lang)].format(**fields)
+
+
+class _Abort(Exception):
+    """A user-facing failure: one line, exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Group(click.Group):
+    """Turns every error into one line in the user's language, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except _Abort as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.code)
+        except DeliberateError as exc:
+            click.echo(exc.message(ctx.params.get("lang", "zh_Hans")), err=True)
+            ctx.exit(1)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as command-line tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except OSError as exc:
+            click.echo(_t("file_error", detail=f"{exc.strerror or exc}: {exc.filename or ''}"),
+                       err=True)
+            ctx.exit(1)
+        except Exception as exc:  # the last line of defence: still one line
+            from sqlalchemy.exc import SQLAlchemyError
+
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            key = "db_error" if isinstance(exc, SQLAlchemyError) else "internal"
+            click.echo(_t(key, kind=type(exc).__name__, detail=detail), err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group)
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="数据库地址 / database URL (default: $DELIBERATE_DATABASE_URL or instance/)")
+@click.option("--lang", type=click.Choice(LANGS), default="zh_Hans", show_default=True,
+              help="提示语言 / language of messages")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None, lang: str) -> None:
+    """deliberate：四议两公开议事与表决 / village deliberation and voting."""
+    ctx.obj = {"url": db_url}
+
+
+def _store(ctx: click.Context, *, migrate: bool = True):  # type: ignore[no-untyped-def]
+    from deliberate.store import open_store
+
+    return open_store(ctx.find_root().obj["url"], migrate=migrate)
+
+
+@main.group()
+def db() -> None:
+    """数据库 / the database."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """创建或升级数据库结构 / create or migrate the schema."""
+    store = _store(ctx)
+    click.echo(_t("upgraded", url=store.engine.url.render_as_string(hide_password=True)))
+
+
+@main.command()
+@click.option("--village", default="demo", show_default=True, help="村编号 / village id")
+@click.option("--name", default="示范村", show_default=True, help="村名 / village name")
+@click.pass_context
+def demo(ctx: click.Context, village: str, name: str) -> None:
+    """创建示范村 / install the demo village (roster and matters at every step)."""
+    from deliberate.demo import build_demo
+    from deliberate.store.roster import save_roster
+    from deliberate.testing import sample_roster
+
+    store = _store(ctx)
+    if village in dict(store.villages()):
+        height = Ledger(village, store).checkpoint.height
+        click.echo(_t("demo_exists", village=village, height=height))
+        return
+    now = datetime.now(CST)
+    start = datetime.combine(now.date() - timedelta(days=150), datetime.min.time(), CST) \
+        + timedelta(hours=8)
+    roster = sample_roster(adults=320, minors=60, households=96, on=start.date(), party_full=40,
+                           party_probationary=3, branch=5, village_committee=5, overlap=2,
+                           supervisory=3, representatives=30, groups=4)
+    store.create_village(village, name)
+    save_roster(store.engine, village, people=roster.people.values(),
+                households=roster.households.values(), memberships=roster.memberships,
+                seats=roster.seats, representations=roster.representations,
+                kinships=roster.kinships)
+    ledger = Ledger(village, store)
+    driver = build_demo(ledger, roster, start)
+    if driver.now > now:  # the story must end in the past, or real use would be refused
+        raise _Abort(_t("internal", kind="demo", detail="the demo story runs into the future"))
+    click.echo(_t("demo_done", village=village, people=len(roster.people),
+                  matters=len(ledger.state.matters), height=ledger.checkpoint.height,
+                  checkpoint=ledger.checkpoint))
+
+
+@main.group()
+def roster() -> None:
+    """村民名册 / the roster."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--village", default="demo", show_default=True, help="村编号 / village id")
+@click.option("--name", default=None, help="新建村时的村名 / name, if the village is new")
+@click.option("--skip-bad", is_flag=True, help="跳过有误的行 / import the good rows, skip the bad")
+@click.pass_context
+def roster_import(ctx: click.Context, file: Path, village: str, name: str | None,
+                  skip_bad: bool) -> None:
+    """从CSV或XLSX导入名册 / import a CSV or XLSX roster (Chinese headers; see docs)."""
+    from deliberate.store.roster import save_roster
+    from deliberate.store.roster_file import read_roster_file
+
+    try:
+        parsed = read_roster_file(file)
+    except ValueError as exc:
+        raise _Abort(_t("file_error", detail=str(exc))) from None
+    if parsed.errors:
+        header = "skipped" if skip_bad else "bad_rows"
+        lines = [_t(header, count=len(parsed.errors))] + [f"  {e}" for e in parsed.errors]
+        if not skip_bad or any(e.line == 1 for e in parsed.errors):
+            raise _Abort("\n".join(lines))
+        click.echo("\n".join(lines), err=True)
+    store = _store(ctx)
+    store.create_village(village, name or village)
+    total = len(parsed.people)
+    with _progress(total, _t("importing")) as bar:
+        counts = save_roster(store.engine, village, people=parsed.people,
+                             households=parsed.households.values(),
+                             memberships=parsed.memberships, seats=parsed.seats,
+                             representations=parsed.representations, progress=bar.update)
+    click.echo(_t("imported", added=counts.added, updated=counts.updated,
+                  unchanged=counts.unchanged))
+
+
+class _NoBar:
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+def _progress(total: int, label: str) -> Any:
+    """A progress bar on stderr for large jobs; nothing for small ones."""
+    if total < PROGRESS_FROM:
+        return _NoBar()
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+def _known_village(store: Any, village: str) -> None:
+    if village not in dict(store.villages()):
+        raise _Abort(_t("unknown_village", village=village))
+
+
+@main.command()
+@click.option("--village", required=True, help="村编号 / village id")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="jsonl：全部记录；csv：表决结果 / the log, or the results")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认标准输出）/ output file (default: stdout)")
+@click.pass_context
+def export(ctx: click.Context, village: str, fmt: str, output: Path | None) -> None:
+    """导出记录或表决结果 / export the log (jsonl) or the results (csv)."""
+    store = _store(ctx, migrate=False)
+    _known_village(store, village)
+    ledger = Ledger(village, store)
+    if fmt == "jsonl":
+        lines: Iterable[str] = (line + "\n" for line in to_jsonl(ledger.entries()))
+        unit = "unit_entries"
+    else:
+        lines = _results_csv(ledger)
+        unit = "unit_results"
+    count = 0
+    target = sys.stdout if output is None else output.open("w", encoding="utf-8-sig" if fmt == "csv"
+                                                            else "utf-8", newline="")
+    try:
+        for line in lines:
+            target.write(line)
+            count += 1
+    finally:
+        if output is not None:
+            target.close()
+    if output is not None:
+        count -= 1 if fmt == "csv" else 0  # the header row
+        click.echo(_t("exported", count=count, unit=_t(unit), target=output), err=True)
+
+
+_RESULT_COLUMNS = ("事项编号", "事项", "会议", "议定机构", "表决", "步骤", "记名", "应到", "实到",
+                   "赞成", "反对", "弃权", "举牌赞成", "举牌反对", "举牌弃权", "符合法定人数",
+                   "是否通过", "规则", "依据", "开始时间", "结束时间", "回执摘要")
+
+
+def _results_csv(ledger: Ledger) -> Iterator[str]:
+    state = ledger.state
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(_RESULT_COLUMNS)
+    yield flush()
+    results = sorted((r for s in state.sittings.values() for r in s.results),
+                     key=lambda r: r.closed_at)
+    for r in results:
+        cards = r.cards
+        writer.writerow([
+            r.matter, state.matters[r.matter].title, r.sitting, r.body.label(), r.vote,
+            r.stage.label(), "否" if r.secret else "是", r.attendance.expected, r.attendance.present,
+            r.tally.approve, r.tally.oppose, r.tally.abstain,
+            cards.approve if cards else "", cards.oppose if cards else "",
+            cards.abstain if cards else "", "是" if r.quorate else "否", "是" if r.passed else "否",
+            r.rule.title.zh_Hans, str(r.rule.citation), r.opened_at.isoformat(),
+            r.closed_at.isoformat(), r.receipts_digest or ""])
+        yield flush()
+
+
+@main.command("verify")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--village", default=None, help="只校验此村 / only this village")
+@click.option("--checkpoint", default=None, metavar="HEIGHT:HASH",
+              help="公示上印的校验点 / the checkpoint printed on a notice")
+@click.pass_context
+def verify_command(ctx: click.Context, file: Path | None, village: str | None,
+                   checkpoint: str | None) -> None:
+    """校验记录是否被改动 / verify an exported log, or the database."""
+    point = Checkpoint.parse(checkpoint) if checkpoint else None
+    broken = False
+    if file is not None:
+        with file.open(encoding="utf-8") as handle:
+            total = sum(1 for line in handle if line.strip())
+        with file.open(encoding="utf-8") as handle:
+            broken |= not _verify_one(str(file), from_jsonl(handle), total, point)
+    else:
+        store = _store(ctx, migrate=False)
+        villages = [village] if village else [v for v, _ in store.villages()]
+        if village:
+            _known_village(store, village)
+        if not villages:
+            raise _Abort(_t("no_villages"))
+        for v in villages:
+            ledger = Ledger(v, store)
+            broken |= not _verify_one(v, ledger.entries(), ledger.checkpoint.height, point)
+    ctx.exit(1 if broken else 0)
+
+
+def _verify_one(name: str, entries: Iterable[Entry], total: int, point: Checkpoint | None) -> bool:
+    with _progress(total, _t("verifying")) as bar:
+        def counted() -> Iterator[Entry]:
+            for entry in entries:
+                bar.update(1)
+                yield entry
+        result = verify(counted(), point)
+    if result.ok:
+        click.echo(_t("chain_ok", village=name, height=result.head.height,
+                      checkpoint=result.head))
+    else:
+        click.echo(_t("chain_bad", village=name, height=result.first_bad, reason=result.reason))
+    return result.ok
+
+
