@@ -1,9 +1,9 @@
 """The use case every front end shares: handle a command against a village's record.
 
-:class:`Ledger` loads the state, asks :func:`~deliberate.village.decide`, turns the events into
-chained entries, and appends them with the state they lead to — retrying on a lost race, so no
-acknowledged command is lost and none is applied twice. The web UI and the command line call
-this, never ``decide`` directly.
+:class:`Ledger` holds the village for writing, asks :func:`~deliberate.village.decide` on its
+latest state, turns the events into chained entries, and appends them with the state they lead
+to, all before anyone else may write — so no acknowledged command is lost and none is applied
+twice. The web UI and the command line call this, never ``decide`` directly.
 
 >>> from datetime import datetime, timezone
 >>> from deliberate.commands import RaiseMatter
@@ -58,27 +58,27 @@ class Ledger:
         nothing to record (a repeated identical ballot) returns ``()``.
         """
         for _ in range(_RETRIES):
-            state, head = self.repository.load(self.village)
-            if state.last_at is not None and isinstance(now, datetime) and now.tzinfo \
-                    and now < state.last_at:
-                raise InvalidInput("err_time_backwards", last=state.last_at.isoformat())
-            events = decide(state, command, now)
-            if not events:
-                return ()
-            entries, private, tip = [], [], head
-            for event in events:
-                if chained(event):
-                    entry = next_entry(tip, event)
-                    entries.append(entry)
-                    tip = entry.checkpoint
-                else:
-                    private.append(event)
             try:
-                self.repository.append(self.village, head, entries, private,
-                                       replay(events, state))
+                with self.repository.writing(self.village) as writer:
+                    state, head = writer.state, writer.head
+                    if state.last_at is not None and isinstance(now, datetime) and now.tzinfo \
+                            and now < state.last_at:
+                        raise InvalidInput("err_time_backwards", last=state.last_at.isoformat())
+                    events = decide(state, command, now)
+                    if not events:
+                        return ()
+                    entries, private, tip = [], [], head
+                    for event in events:
+                        if chained(event):
+                            entry = next_entry(tip, event)
+                            entries.append(entry)
+                            tip = entry.checkpoint
+                        else:
+                            private.append(event)
+                    writer.append(entries, private, replay(events, state))
+                    return tuple(entries)
             except ConcurrencyConflict:
-                continue  # someone appended first: decide again on the new state
-            return tuple(entries)
+                continue  # a repository without locks lost a race: decide again
         # Twenty lost races in a row: the chain is too busy; the caller may try again later.
         raise ConcurrencyConflict("err_conflict", expected=head.height,
                                   actual=self.repository.load(self.village)[1].height)

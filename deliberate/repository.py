@@ -8,7 +8,9 @@ always be rebuilt by replaying the first two).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -16,11 +18,32 @@ from .errors import ConcurrencyConflict
 from .record import GENESIS, Checkpoint, Entry
 from .state import EMPTY, VillageState
 
-__all__ = ["InMemoryRepository", "Repository"]
+__all__ = ["InMemoryRepository", "Repository", "Writer"]
+
+
+class Writer(Protocol):
+    """A village held for writing: its state and head, and the append that commits."""
+
+    state: VillageState
+    head: Checkpoint
+
+    def append(self, entries: Sequence[Entry], private: Sequence[Any],
+               state: VillageState) -> None:
+        ...
 
 
 class Repository(Protocol):
-    """Storage for village records. ``append`` is atomic and refuses a stale ``expected`` head."""
+    """Storage for village records.
+
+    ``writing`` holds a village for one command: no other writer appends to it until the block
+    ends, so the command is decided on the latest state and never loses a race. ``append`` on its
+    own is the optimistic form: atomic, and refused when the state it was decided on is stale.
+    """
+
+    def writing(self, village: str) -> AbstractContextManager[Writer]:
+        """Hold ``village`` for writing; commit what the writer appended when the block ends
+        normally, and nothing if it raises."""
+        ...
 
     def load(self, village: str) -> tuple[VillageState, Checkpoint]:
         """The village's current state and the head it reflects."""
@@ -43,6 +66,16 @@ class Repository(Protocol):
         ...
 
 
+class _MemoryWriter:
+    def __init__(self, repository: InMemoryRepository, village: str) -> None:
+        self.repository, self.village = repository, village
+        self.state, self.head = repository.load(village)
+
+    def append(self, entries: Sequence[Entry], private: Sequence[Any],
+               state: VillageState) -> None:
+        self.repository.append(self.village, self.head, entries, private, state)
+
+
 class InMemoryRepository:
     """A :class:`Repository` in dictionaries: for tests, examples and embedded use."""
 
@@ -50,6 +83,15 @@ class InMemoryRepository:
         self._entries: dict[str, list[Entry]] = {}
         self._private: dict[str, list[Any]] = {}
         self._state: dict[str, VillageState] = {}
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def writing(self, village: str) -> Iterator[_MemoryWriter]:
+        with self._guard:
+            lock = self._locks.setdefault(village, threading.RLock())
+        with lock:
+            yield _MemoryWriter(self, village)
 
     def load(self, village: str) -> tuple[VillageState, Checkpoint]:
         entries = self._entries.get(village)

@@ -181,7 +181,7 @@ def test_verify_a_tampered_file_and_a_checkpoint(run, tmp_path):
     lines = log.read_text(encoding="utf-8").splitlines()
     head = json.loads(lines[-1])
     forged = tmp_path / "forged.jsonl"
-    forged.write_text("\n".join(lines[:3] + [lines[3].replace('"p0002"', '"p9999"')] + lines[4:]),
+    forged.write_text("\n".join([*lines[:3], lines[3].replace('"p0002"', '"p9999"'), *lines[4:]]),
                       encoding="utf-8")
     assert forged.read_text(encoding="utf-8").splitlines()[3] != lines[3]
     result = run("verify", str(forged), lang="en")
