@@ -42,7 +42,7 @@ def open_sitting(url: str, village: str, adults: int) -> list[str]:
         ledger.handle(c.CheckIn("s", p), T0)
     ledger.handle(c.OpenSitting("s", by="p"), T0)
     ledger.handle(c.OpenVote("s", "v", "m", "表决"), T0)
-    store.engine.dispose()
+    store.close()
     return voters
 
 
@@ -58,7 +58,7 @@ def cast_all(url: str, village: str, voters: list[str]) -> list[tuple[str, str]]
     for voter in voters:
         ledger.handle(c.CastBallot("s", "v", voter, choice_for(voter)), VOTING)
         acked.append((voter, choice_for(voter).value))
-    store.engine.dispose()
+    store.close()
     return acked
 
 
@@ -71,7 +71,7 @@ def cast_at_once(url: str, village: str, voters: list[str], choice: str, barrier
         barrier.wait()
         entries = ledger.handle(c.CastBallot("s", "v", voter, Choice(choice)), VOTING)
         out.append(",".join(e.type for e in entries))
-    store.engine.dispose()
+    store.close()
     return out
 
 

@@ -61,7 +61,8 @@ def make_engine(url: str | None = None, **kwargs: object) -> Engine:
             # A writing transaction takes the write lock at its start (``write=True``): one that
             # read first and wrote later could fail with SQLITE_BUSY instead of waiting its turn.
             write = connection.get_execution_options().get("write", False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            # Straight to the driver: this runs for every ballot.
+            connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

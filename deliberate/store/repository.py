@@ -16,16 +16,16 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from deliberate.codec import canonical
-from deliberate.errors import ConcurrencyConflict
+from deliberate.errors import ConcurrencyConflict, DeliberateError
 from deliberate.events import SecretBallotCast
 from deliberate.record import GENESIS, Checkpoint, Entry, events_of
 from deliberate.state import EMPTY, VillageState
@@ -55,59 +55,148 @@ def _head_query(village: str) -> Any:
         _V.c.id == village)
 
 
+class _Sql:
+    """The hot path's statements, written once for both dialects and run on the driver directly.
+
+    Every ballot runs these; going through SQLAlchemy's statement construction for each cost more
+    than the commit itself (see docs/performance.md). The SQL is plain and portable; only the
+    parameter marker differs (``?`` for sqlite3, ``%s`` for psycopg).
+    """
+
+    HEAD = "SELECT head_height, head_hash, revision, box_seq FROM village WHERE id = ?"
+    ENSURE = ("INSERT INTO village (id, name, head_height, head_hash, revision, box_seq, settings, "
+              "created_at) VALUES (?, ?, 0, ?, 0, 0, '{}', ?) ON CONFLICT (id) DO NOTHING")
+    MOVE = ("UPDATE village SET head_height = ?, head_hash = ?, revision = ?, box_seq = ? "
+            "WHERE id = ? AND revision = ? AND head_height = ?")
+    ENTRY = ("INSERT INTO log_entry (village, height, parent_hash, type, payload, time, hash) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    BOX = ("INSERT INTO ballot_box (village, seq, sitting, vote, receipt, choice, time) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    ENTRIES = ("SELECT height, parent_hash, type, payload, time, hash FROM log_entry "
+               "WHERE village = ? AND height > ? AND height <= ? ORDER BY height")
+    BOX_ROWS = ("SELECT sitting, vote, receipt, choice, time FROM ballot_box "
+                "WHERE village = ? AND seq > ? AND seq <= ? ORDER BY seq")
+
+    def __init__(self, dialect: str) -> None:
+        pg = dialect == "postgresql"
+        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "BOX", "ENTRIES", "BOX_ROWS"):
+            sql = getattr(_Sql, name)
+            setattr(self, name.lower(), sql.replace("?", "%s") if pg else sql)
+        self.head_locked = self.head + (" FOR UPDATE" if pg else "")
+
+
+_SQL = {"sqlite": _Sql("sqlite"), "postgresql": _Sql("postgresql")}
+
+
+_CALM_DOWN = 32  # commands that lock first after a conflict, before trying the cache again
+
+
+def _pipeline(conn: Connection) -> Any:
+    """On PostgreSQL, a psycopg pipeline around the whole transaction: BEGIN and the locking
+    SELECT travel together, then the writes and the COMMIT — two round trips for a ballot, where
+    one statement at a time took seven. A no-op on SQLite, which has no network."""
+    if conn.dialect.name == "postgresql":
+        return conn.connection.driver_connection.pipeline()
+    return nullcontext()
+
+
+def _cursor(conn: Connection) -> Any:
+    return conn.connection.driver_connection.cursor()
+
+
 def _ensure_village(conn: Connection, village: str, name: str) -> None:
     """Add the village row if it is missing (two first writers at once: one inserts)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(_V).values(
-        id=village, name=name, settings="{}", created_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["id"]))
+    _cursor(conn).execute(_SQL[conn.dialect.name].ensure,
+                          (village, name, GENESIS.hash, datetime.now(UTC).replace(tzinfo=None)
+                           if conn.dialect.name == "sqlite" else datetime.now(UTC)))
 
 
-def _write(conn: Connection, village: str, expected: Checkpoint, entries: Sequence[Entry],
-           private: Sequence[Any], state: VillageState) -> _Cached:
-    """Append in the open transaction of ``conn``; ConcurrencyConflict if ``state`` is stale."""
+def _locked_head(conn: Connection, village: str) -> Any:
+    """The village row, locked for this transaction (created first if need be)."""
+    sql = _SQL[conn.dialect.name]
+    cur = _cursor(conn)
+    cur.execute(sql.head_locked, (village,))
+    row = cur.fetchone()
+    if row is None:
+        _ensure_village(conn, village, village)
+        cur.execute(sql.head_locked, (village,))
+        row = cur.fetchone()
+    return _Head(*row)
+
+
+@dataclass(frozen=True)
+class _Head:
+    head_height: int
+    head_hash: str
+    revision: int
+    box_seq: int
+
+
+def _write(conn: Connection, village: str, locked: _Head | None, expected: Checkpoint,
+           box_seq_before: int, entries: Sequence[Entry], private: Sequence[Any],
+           state: VillageState, pipeline: Any = None) -> _Cached:
+    """Append in the open transaction of ``conn``.
+
+    ``locked``: the village row as read under lock, or None when the write validates a cached
+    state; either way a stale ``state`` raises ConcurrencyConflict before anything commits.
+    """
+    sql = _SQL[conn.dialect.name]
+    driver = conn.connection.driver_connection
+    if locked is not None and (locked.revision, locked.head_height, locked.head_hash) != (
+            state.revision, expected.height, expected.hash):
+        # Decided on a stale state: refuse before writing anything.
+        raise ConcurrencyConflict("err_conflict", expected=expected.height,
+                                  actual=locked.head_height)
     head = entries[-1].checkpoint if entries else expected
     revision = state.revision + 1
-    moved = conn.execute(
-        update(_V).where(_V.c.id == village, _V.c.revision == state.revision,
-                         _V.c.head_height == expected.height)
-        .values(head_height=head.height, head_hash=head.hash, revision=revision,
-                box_seq=_V.c.box_seq + len(private))
-        .returning(_V.c.box_seq)).first()
-    if moved is None:
-        actual = conn.execute(select(_V.c.head_height).where(_V.c.id == village)).scalar()
-        raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=actual)
-    if entries:
-        conn.execute(insert(_L), [
-            {"village": village, "height": e.height, "parent_hash": e.parent_hash,
-             "type": e.type, "payload": canonical(e.payload).decode(), "time": e.time,
-             "hash": e.hash} for e in entries])
-    if private:
-        first = moved.box_seq - len(private) + 1
-        conn.execute(insert(_B), [
-            {"village": village, "seq": first + i, "sitting": b.sitting, "vote": b.vote,
-             "receipt": b.receipt, "choice": b.choice.value, "time": b.at.isoformat()}
-            for i, b in enumerate(private)])
-    projections.apply(conn, village, entries, state)
-    return _Cached(replace(state, revision=revision), head, revision, moved.box_seq)
+    box_seq = box_seq_before + len(private)
+    try:
+        move = driver.cursor()
+        move.execute(sql.move, (head.height, head.hash, revision, box_seq, village,
+                                state.revision, expected.height))
+        cur = driver.cursor()
+        if entries:
+            cur.executemany(sql.entry, [(village, e.height, e.parent_hash, e.type,
+                                         canonical(e.payload).decode(), e.time, e.hash)
+                                        for e in entries])
+        if private:
+            cur.executemany(sql.box, [(village, box_seq_before + 1 + i, b.sitting, b.vote,
+                                       b.receipt, b.choice.value, b.at.isoformat())
+                                      for i, b in enumerate(private)])
+        projections.apply(conn, village, entries, state)
+        if pipeline is not None:
+            pipeline.sync()  # the writes' results, before deciding to commit
+    except (IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:
+        # Only a stale write can collide with an entry already there. A psycopg pipeline stays
+        # aborted until its next sync; sync it so the rollback that follows can run.
+        if pipeline is not None:
+            with suppress(Exception):
+                pipeline.sync()
+        raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=-1) from exc
+    if move.rowcount != 1:
+        # Someone else appended since the cached state: nothing of this commits.
+        raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=-1)
+    return _Cached(replace(state, revision=revision), head, revision, box_seq)
 
 
 class _SqlWriter:
     """The writer :meth:`SqlRepository.writing` yields."""
 
-    def __init__(self, repository: SqlRepository, conn: Connection, village: str,
-                 cached: _Cached) -> None:
-        self.conn, self.village = conn, village
-        self.state, self.head = cached.state, cached.head
+    def __init__(self, conn: Connection, village: str, locked: _Head | None, cached: _Cached,
+                 pipeline: Any) -> None:
+        self.conn, self.village, self.locked, self.pipeline = conn, village, locked, pipeline
+        self.state, self.head, self.box_seq = cached.state, cached.head, cached.box_seq
         self.stored: _Cached | None = None
 
     def append(self, entries: Sequence[Entry], private: Sequence[Any],
                state: VillageState) -> None:
-        self.stored = _write(self.conn, self.village, self.head, entries, private, state)
+        self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_seq,
+                             entries, private, state, self.pipeline)
 
 
 def _entry(row: Any) -> Entry:
     return Entry(row.height, row.parent_hash, row.type, json.loads(row.payload), row.time, row.hash)
+
 
 
 class SqlRepository:
@@ -117,6 +206,30 @@ class SqlRepository:
         self.engine = engine
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._contended: dict[str, int] = {}
+
+    def _writer_connection(self) -> Connection:
+        """This thread's connection for writing, kept between commands: checking one out of the
+        pool (and, on PostgreSQL, pinging it) for every ballot cost as much as the ballot."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._local.conn = self.engine.connect().execution_options(write=True)
+        return conn
+
+    def _drop_writer_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # a broken connection: it is dropped either way
+                conn.invalidate()
+
+    def close(self) -> None:
+        """Return this thread's writing connection and dispose of the engine's pool."""
+        self._drop_writer_connection()
+        self.engine.dispose()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -127,10 +240,12 @@ class SqlRepository:
 
     def load(self, village: str) -> tuple[VillageState, Checkpoint]:
         with self.engine.connect() as conn:
-            row = conn.execute(_head_query(village)).first()
-            if row is None:
+            cur = _cursor(conn)
+            cur.execute(_SQL[conn.dialect.name].head, (village,))
+            found = cur.fetchone()
+            if found is None:
                 return EMPTY, GENESIS
-            cached = self._caught_up(conn, village, row)
+            cached = self._caught_up(conn, village, _Head(*found))
         with self._lock:
             self._cache[village] = cached
         return cached.state, cached.head
@@ -143,18 +258,19 @@ class SqlRepository:
             return cached
         if cached is None or cached.head.height > row.head_height:
             cached = _Cached(EMPTY, GENESIS, 0, 0)
-        new = [_entry(r) for r in conn.execute(
-            select(_L).where(_L.c.village == village, _L.c.height > cached.head.height,
-                             _L.c.height <= row.head_height).order_by(_L.c.height))]
+        sql = _SQL[conn.dialect.name]
+        cur = _cursor(conn)  # raw, so it also works inside a psycopg pipeline
+        cur.execute(sql.entries, (village, cached.head.height, row.head_height))
+        new = [Entry(h, parent, type_, json.loads(payload), time, hash_)
+               for h, parent, type_, payload, time, hash_ in cur.fetchall()]
         state = replay(events_of(new), cached.state)
         last = state.last_at
-        for r in conn.execute(select(_B).where(_B.c.village == village,
-                                               _B.c.seq > cached.box_seq,
-                                               _B.c.seq <= row.box_seq).order_by(_B.c.seq)):
-            ballot = SecretBallotCast(at=datetime.fromisoformat(r.time), sitting=r.sitting,
-                                      vote=r.vote, receipt=r.receipt, choice=Choice(r.choice))
-            vote = state.votes.get(r.sitting)
-            if vote is not None and vote.id == r.vote:
+        cur.execute(sql.box_rows, (village, cached.box_seq, row.box_seq))
+        for sitting, vote_id, receipt, choice, time in cur.fetchall():
+            ballot = SecretBallotCast(at=datetime.fromisoformat(time), sitting=sitting,
+                                      vote=vote_id, receipt=receipt, choice=Choice(choice))
+            vote = state.votes.get(sitting)
+            if vote is not None and vote.id == vote_id:
                 state = replay((ballot,), state)
             last = ballot.at if last is None or ballot.at > last else last
         state = replace(state, last_at=last, revision=row.revision)
@@ -193,27 +309,54 @@ class SqlRepository:
 
     @contextmanager
     def writing(self, village: str) -> Iterator[_SqlWriter]:
-        """Hold ``village`` for one command: the village row is locked (``FOR UPDATE`` on
-        PostgreSQL; SQLite's write lock is taken at ``BEGIN IMMEDIATE``) before the state is read,
-        so the command is decided on the latest state and no other writer interleaves."""
-        with self.engine.connect().execution_options(write=True) as conn:
-            with conn.begin():
-                _ensure_village(conn, village, village)
-                row = conn.execute(_head_query(village).with_for_update()).one()
-                writer = _SqlWriter(self, conn, village, self._caught_up(conn, village, row))
+        """Hold ``village`` for one command.
+
+        When this process's cached state is current, the command is decided on it without reading
+        the database, and the write validates it: the village row is updated only if its revision
+        is still the cached one, checked before COMMIT. If another writer got there first, the
+        transaction rolls back, ConcurrencyConflict sends the ledger round again, and this time
+        (and for the next few commands) the village row is locked first — ``FOR UPDATE`` on
+        PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite — and the state caught up under the lock, so the
+        second attempt cannot lose.
+        """
+        conn = self._writer_connection()
+        with self._lock:
+            cached = self._cache.get(village)
+            optimistic = cached is not None and self._contended.get(village, 0) == 0
+            if not optimistic and village in self._contended:
+                self._contended[village] = max(0, self._contended[village] - 1)
+        try:
+            with _pipeline(conn) as pipeline, conn.begin():
+                if optimistic:
+                    writer = _SqlWriter(conn, village, None, cached, pipeline)
+                else:
+                    row = _locked_head(conn, village)
+                    writer = _SqlWriter(conn, village, row, self._caught_up(conn, village, row),
+                                        pipeline)
                 yield writer
-            # Committed: only now may this process's cache move on.
-            if writer.stored is not None:
-                with self._lock:
-                    self._cache[village] = writer.stored
+        except ConcurrencyConflict:
+            with self._lock:
+                self._contended[village] = _CALM_DOWN
+            raise
+        except BaseException as exc:
+            # A refused command rolled back cleanly and the connection is fine; anything the
+            # database itself raised may have left it unusable, so start afresh next time.
+            if not isinstance(exc, DeliberateError):
+                self._drop_writer_connection()
+            raise
+        # Committed: only now may this process's cache move on.
+        if writer.stored is not None:
+            with self._lock:
+                self._cache[village] = writer.stored
 
     def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
                private: Sequence[Any], state: VillageState) -> None:
         """The optimistic form: refused with ConcurrencyConflict if ``state`` is stale."""
         with self.engine.connect().execution_options(write=True) as conn:
-            with conn.begin():
-                _ensure_village(conn, village, village)
-                stored = _write(conn, village, expected, entries, private, state)
+            with _pipeline(conn) as pipeline, conn.begin():
+                locked = _locked_head(conn, village)
+                stored = _write(conn, village, locked, expected, locked.box_seq, entries, private,
+                                state, pipeline)
             with self._lock:
                 self._cache[village] = stored
 
