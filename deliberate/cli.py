@@ -33,6 +33,8 @@ PROGRESS_FROM = 1000  # rows or entries: below this a progress bar is noise
 _T: dict[str, tuple[str, str, str]] = {
     "upgraded": ("数据库已升级到最新结构：{url}", "資料庫已升級到最新結構：{url}",
                  "database schema is up to date: {url}"),
+    "rebuilt": ("已由记录重建“{village}”的查询表（{height}条记录）", "已由記錄重建「{village}」的查詢表（{height}條記錄）",
+                "projections of {village!r} rebuilt from its log ({height} entries)"),
     "demo_exists": ("示范村“{village}”已存在，未作改动（共{height}条记录）",
                     "示範村「{village}」已存在，未作改動（共{height}條記錄）",
                     "demo village {village!r} already exists; left as it is ({height} entries)"),
@@ -140,6 +142,20 @@ def db_upgrade(ctx: click.Context) -> None:
     """创建或升级数据库结构 / create or migrate the schema."""
     store = _store(ctx)
     click.echo(_t("upgraded", url=store.engine.url.render_as_string(hide_password=True)))
+
+
+@db.command("rebuild")
+@click.option("--village", default=None, help="只重建此村 / only this village")
+@click.pass_context
+def db_rebuild(ctx: click.Context, village: str | None) -> None:
+    """由记录重建查询表 / rewrite the projections from the log (e.g. after a restore)."""
+    store = _store(ctx)
+    villages = [village] if village else [v for v, _ in store.villages()]
+    if village:
+        _known_village(store, village)
+    for v in villages:
+        store.rebuild_projections(v)
+        click.echo(_t("rebuilt", village=v, height=Ledger(v, store).checkpoint.height))
 
 
 @main.command()

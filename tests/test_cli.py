@@ -209,3 +209,18 @@ def test_an_unreachable_database_is_one_line():
                                   "db", "upgrade"], catch_exceptions=False)
     assert result.exit_code == 1 and "数据库错误" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_db_rebuild_rewrites_the_projections(run):
+    run("demo")
+    engine = make_engine(run.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM ballot")
+        conn.exec_driver_sql("UPDATE matter SET stage = 'done'")
+    result = run("db", "rebuild")
+    assert result.exit_code == 0 and "重建" in result.output
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from ballot")).scalar() > 0
+        stages = dict(conn.execute(text("select id, stage from matter")).all())
+    assert stages["bridge"] == "resolution_notice" and stages["lights"] == "done"
+    assert "no village" in one_line_error(run("db", "rebuild", "--village", "x", lang="en"))
