@@ -33,7 +33,8 @@ PROGRESS_FROM = 1000  # rows or entries: below this a progress bar is noise
 _T: dict[str, tuple[str, str, str]] = {
     "upgraded": ("数据库已升级到最新结构：{url}", "資料庫已升級到最新結構：{url}",
                  "database schema is up to date: {url}"),
-    "rebuilt": ("已由记录重建“{village}”的查询表（{height}条记录）", "已由記錄重建「{village}」的查詢表（{height}條記錄）",
+    "rebuilt": ("已由记录重建“{village}”的查询表（{height}条记录）",
+                "已由記錄重建「{village}」的查詢表（{height}條記錄）",
                 "projections of {village!r} rebuilt from its log ({height} entries)"),
     "demo_exists": ("示范村“{village}”已存在，未作改动（共{height}条记录）",
                     "示範村「{village}」已存在，未作改動（共{height}條記錄）",
