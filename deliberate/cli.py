@@ -165,7 +165,7 @@ def db_rebuild(ctx: click.Context, village: str | None) -> None:
 @click.pass_context
 def demo(ctx: click.Context, village: str, name: str) -> None:
     """创建示范村 / install the demo village (roster and matters at every step)."""
-    from deliberate.demo import build_demo
+    from deliberate.demo import build_demo, convene_live
     from deliberate.store.roster import save_roster
     from deliberate.testing import sample_roster
 
@@ -189,6 +189,7 @@ def demo(ctx: click.Context, village: str, name: str) -> None:
     driver = build_demo(ledger, roster, start)
     if driver.now > now:  # the story must end in the past, or real use would be refused
         raise _Abort(_t("internal", kind="demo", detail="the demo story runs into the future"))
+    convene_live(ledger, roster, now)  # a party members' meeting ready to run in the hall
     click.echo(_t("demo_done", village=village, people=len(roster.people),
                   matters=len(ledger.state.matters), height=ledger.checkpoint.height,
                   checkpoint=ledger.checkpoint))

@@ -18,7 +18,7 @@ from .roster import Roster
 from .rules.presets import preset
 from .tally import Choice, Tally
 
-__all__ = ["DEMO_CONTACTS", "Driver", "build_demo"]
+__all__ = ["DEMO_CONTACTS", "Driver", "build_demo", "convene_live"]
 
 DEMO_CONTACTS = "村务监督委员会（0660-3300000）；镇纪委（0660-3311111）"
 
@@ -195,3 +195,20 @@ def build_demo(ledger: Ledger, roster: Roster, start: datetime) -> Driver:
     d.to_stage("columbarium", Stage.IMPLEMENTATION)
     d.do(c.RecordProgress("columbarium", "e1", d.today, "完成地基", 60_000_000))
     return d
+
+
+def convene_live(ledger: Ledger, roster: Roster, at: datetime, matter: str = "channel",
+                 sitting: str = "live") -> str:
+    """Convene the sitting the matter's step needs at ``at`` (not yet opened), with the
+    supervisory committee's first two members as counter and scrutineer — ready to run in the hall.
+    """
+    from .roster import Committee
+
+    m = ledger.state.matters[matter]
+    rule = preset(m.step.rule)
+    notice = at.date() - timedelta(days=(rule.notice_days or 0) + 1)
+    ledger.handle(c.ConveneSitting(sitting, rule, roster.body(rule.body, at.date()), (matter,),
+                                   at, notice, "村党群议事厅", by="p0001"), at)
+    supervisors = sorted(roster.seated(Committee.SUPERVISORY, at.date()))
+    ledger.handle(c.AppointTellers(sitting, (supervisors[0],), (supervisors[1],)), at)
+    return sitting

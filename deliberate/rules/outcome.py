@@ -74,6 +74,10 @@ class Outcome:
             parts = [p[:1].upper() + p[1:] for p in parts]
         return stop.join(parts) + stop.strip()
 
+    def quorum_lines(self, lang: str = DEFAULT_LANG) -> list[str]:
+        """Each quorum clause as a sentence with its numbers (for a live quorum meter)."""
+        return [self._quorum_text(f, lang) for f in self.quorum]
+
     @staticmethod
     def _quorum_text(f: Finding, lang: str) -> str:
         unit = text(Count(f.counted).unit_key, lang)

@@ -20,6 +20,7 @@ from sqlalchemy import Column, Index, PrimaryKeyConstraint, Text
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "AccountRow",
     "AttendanceRow",
     "BallotBoxRow",
     "BallotRow",
@@ -257,3 +258,18 @@ class KinshipRow(SQLModel, table=True):
     a: str = Field(primary_key=True, max_length=200)
     b: str = Field(primary_key=True, max_length=200)
     relation: str = Field(max_length=32)
+
+
+class AccountRow(SQLModel, table=True):
+    """An official's login. ``roles``: comma-separated — admin, chair, clerk, counter,
+    scrutineer, supervisor. ``village`` None: a county-level account that serves every village."""
+
+    __tablename__ = "account"
+    username: str = Field(primary_key=True, max_length=100)
+    village: str | None = Field(default=None, foreign_key="village.id", max_length=64)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=300)
+    roles: str = Field(max_length=200)
+    person: str | None = Field(default=None, max_length=200)
+    active: bool = True
+    created_at: datetime

@@ -1,0 +1,288 @@
+"""The web UI through Flask's test client: login, the authorisation matrix, a whole sitting with
+phone voters and a card count, the voter's page, the projector, and bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deliberate import Ledger
+from deliberate.cli import main as cli
+from webui import create_app
+from webui.auth import PERMISSIONS, ROLES
+from webui.demo import DEMO_PASSWORD, ensure_demo
+from webui.services import voter_token
+
+VILLAGE, SITTING = "demo", "live"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("web") / "web.sqlite3"
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
+                      "TESTING": True, "WTF_CSRF_ENABLED": True})
+    runner = CliRunner()
+    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    return app
+
+
+def csrf(client, path="/login"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def login(app, username):
+    client = app.test_client()
+    token = csrf(client)
+    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post(client, path, data=None, *, page=None):
+    token = csrf(client, page or f"/v/{VILLAGE}/s/{SITTING}/hall")
+    return client.post(path, data={**(data or {}), "csrf_token": token})
+
+
+def state(app):
+    return Ledger(VILLAGE, app.extensions["deliberate"]).state
+
+
+def height(app):
+    return Ledger(VILLAGE, app.extensions["deliberate"]).checkpoint.height
+
+
+HALL = f"/v/{VILLAGE}/s/{SITTING}/hall"
+
+
+def link(app, person, village=VILLAGE, sitting=SITTING):
+    with app.app_context():
+        return f"/b/{voter_token(village, sitting, person)}"
+
+
+def test_login_logout_and_a_wrong_password(app):
+    client = app.test_client()
+    assert client.get(HALL).status_code == 302  # to the login page
+    token = csrf(client)
+    bad = client.post("/login", data={"username": "chair", "password": "x", "csrf_token": token})
+    assert bad.status_code == 401 and "用户名或密码不正确" in bad.get_data(as_text=True)
+    client = login(app, "chair")
+    assert client.get(HALL).status_code == 200
+    assert post(client, "/logout").status_code == 302
+    assert client.get(HALL).status_code == 302
+
+
+def test_login_needs_csrf_and_never_redirects_elsewhere(app):
+    client = app.test_client()
+    response = client.post("/login", data={"username": "chair", "password": DEMO_PASSWORD})
+    assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
+    token = csrf(client)
+    response = client.post("/login?next=//evil.example/x",
+                           data={"username": "chair", "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_login_attempts_are_limited(app):
+    client = app.test_client()
+    for _ in range(5):
+        token = csrf(client)
+        client.post("/login", data={"username": "clerk-x", "password": "no", "csrf_token": token})
+    token = csrf(client)
+    limited = client.post("/login", data={"username": "clerk-x", "password": "no",
+                                          "csrf_token": token})
+    assert limited.status_code == 429 and "登录尝试过多" in limited.get_data(as_text=True)
+
+
+def _hall_endpoints(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        permission = getattr(view, "permission", None)
+        if permission:
+            yield rule, permission
+
+
+def test_authorisation_matrix(app):
+    """Every role against every guarded endpoint: allowed exactly when PERMISSIONS says so."""
+    clients = {role: login(app, role) for role in ROLES}
+    anonymous = app.test_client()
+    checked = 0
+    for rule, permission in _hall_endpoints(app):
+        path = rule.rule.replace("<village>", VILLAGE).replace("<sitting>", "nonexistent")
+        method = "POST" if "POST" in rule.methods else "GET"
+        for role, client in clients.items():
+            allowed = role in PERMISSIONS[permission]
+            response = (post(client, path, page="/login") if method == "POST" else client.get(path))
+            # Allowed requests reach the view (which finds no such sitting); refused ones get 403.
+            if allowed:
+                assert response.status_code not in (401, 403) and response.status_code < 500, \
+                    (rule.rule, role, response.status_code)
+            else:
+                assert response.status_code == 403, (rule.rule, role)
+            checked += 1
+        anon = anonymous.get(path) if method == "GET" else post(anonymous, path, page="/login")
+        assert anon.status_code in (302, 401)
+    assert checked == len(ROLES) * len(list(_hall_endpoints(app)))  # 6 roles × 14 endpoints
+
+
+def test_a_whole_sitting_with_phone_voters_and_a_card_count(app):
+    chair, clerk = login(app, "chair"), login(app, "clerk")
+    counter, scrutineer = login(app, "counter"), login(app, "scrutineer")
+    s = state(app).sittings[SITTING]
+    voters = sorted(s.roster.voters)
+    probationary = sorted(s.roster.attendees - s.roster.voters - {"p0009", "p0010", "p0011"})[0]
+    assert post(chair, f"{HALL}/open").status_code == 302
+    names = {}
+    from deliberate.store.roster import load_roster
+    names = {p.id: p.name for p in load_roster(app.extensions["deliberate"].engine, VILLAGE).people.values()}
+    for person in voters[:30]:
+        post(clerk, f"{HALL}/check-in", {"who": person})
+    by_name = post(clerk, f"{HALL}/check-in", {"who": names[voters[30]]})
+    assert by_name.status_code == 302
+    nobody = clerk.get(post(clerk, f"{HALL}/check-in", {"who": "无此人"}).headers["Location"])
+    assert "名册中没有" in nobody.get_data(as_text=True)
+    assert state(app).sittings[SITTING].voters_present == 31
+    post(chair, f"{HALL}/vote/open", {"matter": "channel", "motion": "审议修建灌溉水渠方案"})
+    vote = state(app).open_vote(SITTING)
+    assert vote is not None
+    # Three phone voters; one double-taps; one changes her mind.
+    phone = app.test_client()
+    links = [link(app, p) for p in voters[:3]]
+    for url, choice in zip(links, ("approve", "approve", "oppose"), strict=True):
+        page = phone.get(url)
+        assert page.status_code == 200 and "赞成" in page.get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        for _ in range(2):  # a double tap
+            phone.post(url, data={"choice": choice, "vote": vote.id, "csrf_token": token})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', phone.get(links[2]).get_data(as_text=True)).group(1)
+    phone.post(links[2], data={"choice": "approve", "vote": vote.id, "csrf_token": token})
+    confirmation = phone.get(links[2]).get_data(as_text=True)
+    assert "您的选择已记录：赞成" in confirmation
+    assert state(app).open_vote(SITTING).electronic.approve == 3
+    assert len(state(app).open_vote(SITTING).voters) == 3
+    # A probationary member is told why not; someone absent too.
+    assert "没有表决权" in phone.get(link(app, probationary)).get_data(as_text=True)
+    assert "签到" in phone.get(link(app, voters[-1])).get_data(as_text=True)
+    # Cards: 28 others raise them; the counter enters, the scrutineer confirms.
+    assert post(counter, f"{HALL}/vote/cards", {"approve": "25", "oppose": "2", "abstain": "1"}).status_code == 302
+    too_many = post(counter, f"{HALL}/vote/cards", {"approve": "29", "oppose": "0", "abstain": "0"})
+    assert "超过在场可表决人数" in counter.get(too_many.headers["Location"]).get_data(as_text=True)
+    post(scrutineer, f"{HALL}/vote/confirm")
+    before = height(app)
+    post(chair, f"{HALL}/vote/close")
+    assert height(app) == before + 1
+    result = state(app).sittings[SITTING].results[-1]
+    assert result.tally.approve == 28 and result.cards.approve == 25 and result.scrutineer == "p0010"
+    screen = app.test_client().get(f"/v/{VILLAGE}/s/{SITTING}/screen").get_data(as_text=True)
+    assert "28" in screen and ("通过" in screen or "未通过" in screen)
+    hall = chair.get(HALL).get_data(as_text=True)
+    assert result.explain().split("。")[0] in hall
+    post(chair, f"{HALL}/close")
+    expired = phone.get(links[0])
+    assert expired.status_code == 410 and "已失效" in expired.get_data(as_text=True)
+
+
+def test_voter_links_are_signed(app):
+    client = app.test_client()
+    assert client.get("/b/not-a-token").status_code == 404
+    forged = link(app, "p0001")[:-2] + "xx"
+    assert client.get(forged).status_code == 404
+
+
+def test_the_projector_answers_304_when_nothing_changed(app):
+    client = app.test_client()
+    first = client.get(f"/v/{VILLAGE}/s/{SITTING}/screen/panel")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get(f"/v/{VILLAGE}/s/{SITTING}/screen/panel",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh_Hans", "应到"), ("zh_Hant", "應到"), ("en", "Expected")])
+def test_every_page_switches_language(app, lang, word):
+    client = app.test_client()
+    page = client.get(f"/v/{VILLAGE}/s/{SITTING}/screen?lang={lang}").get_data(as_text=True)
+    assert word in page and f'lang="{lang.replace("_", "-")}"' in page
+    assert word in client.get(f"/v/{VILLAGE}/s/{SITTING}/screen").get_data(as_text=True)  # remembered
+
+
+def test_qr_cards_for_voters(app):
+    page = login(app, "clerk").get(f"{HALL}/links").get_data(as_text=True)
+    assert page.count("<svg") == len(state(app).sittings[SITTING].roster.voters)
+
+
+def test_the_catalogue_speaks_three_languages():
+    from webui.i18n import WORDS
+
+    for key, words in WORDS.items():
+        assert len(words) == 3 and all(w.strip() or key == "people" for w in words), key
+
+
+def test_vendored_htmx_is_the_pinned_file():
+    import hashlib
+    from pathlib import Path
+
+    js = Path(__file__).resolve().parent.parent / "webui/static/vendor/htmx-2.0.11/htmx.min.js"
+    assert hashlib.sha256(js.read_bytes()).hexdigest() == \
+        "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    """A second app whose sitting is open, with people present and a vote running."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret-2",
+                      "TESTING": True})
+    runner = CliRunner()
+    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    chair, clerk = login(app, "chair"), login(app, "clerk")
+    post(chair, f"{HALL}/open")
+    for person in sorted(state(app).sittings[SITTING].roster.voters)[:30]:
+        post(clerk, f"{HALL}/check-in", {"who": person})
+    post(chair, f"{HALL}/vote/open", {"matter": "channel", "motion": "审议"})
+    assert state(app).open_vote(SITTING) is not None
+    return app
+
+
+FORM_TEXT = st.one_of(st.text(max_size=300), st.just(""), st.integers(-10**9, 10**9).map(str),
+                      st.just("0" * 10), st.just("<script>alert(1)</script>"), st.just("' OR 1=1 --"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(endpoint=st.sampled_from(["check-in", "check-out", "vote/open", "vote/cards", "minutes"]),
+       data=st.dictionaries(st.sampled_from(["who", "person", "matter", "motion", "secret", "approve",
+                                             "oppose", "abstain", "summary", "recording_ref",
+                                             "recording_sha256", "speakers"]), FORM_TEXT, max_size=6))
+def test_bad_input_never_500_and_changes_nothing(live_app, endpoint, data):
+    app = live_app
+    role = {"check-in": "clerk", "check-out": "clerk", "vote/open": "chair",
+            "vote/cards": "counter", "minutes": "clerk"}[endpoint]
+    client = login(app, role)
+    # Anything that could be a real person, matter or valid summary is left out: bad input only.
+    data = {k: v for k, v in data.items() if not re.fullmatch(r"p\d{4}|channel|[0-9a-f]{64}", v)}
+    if endpoint == "minutes":
+        data["recording_sha256"] = "not-hex"
+    before = height(app)
+    response = post(client, f"{HALL}/{endpoint}", data)
+    assert response.status_code < 500
+    assert height(app) == before
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice=FORM_TEXT, vote=FORM_TEXT)
+def test_bad_ballots_never_500(live_app, choice, vote):
+    app = live_app
+    client = app.test_client()
+    url = link(app, "p0001")
+    page = client.get(url)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    token = match.group(1) if match else ""
+    before = height(app)
+    response = client.post(url, data={"choice": choice, "vote": vote, "csrf_token": token})
+    assert response.status_code < 500
+    if choice not in ("approve", "oppose", "abstain") or vote != state(app).open_vote(SITTING).id:
+        assert height(app) == before

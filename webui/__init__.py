@@ -1,0 +1,94 @@
+"""The 议事厅 web UI: a thin Flask shell over deliberate's core and store.
+
+``create_app(config=None)`` builds the application: the store on the configured database (the
+SQLite file in the instance folder by default), sessions and CSRF for officials, signed links
+for voters, the three languages, and the blueprints by audience — ``public``, ``hall`` (the
+chair's console), ``ballot`` (a voter's phone), ``screen`` (the projector).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from deliberate.store import open_store
+
+from . import auth, ballot, hall, public, screen
+from .auth import _Limiter, current_account
+from .i18n import LANG_NAMES, current_lang, select_locale, t
+
+__all__ = ["create_app"]
+
+
+def _secret_key(instance: Path) -> str:
+    """A secret kept in the instance folder, made once."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=(os.environ.get("DELIBERATE_INSTANCE") and
+                str(Path(os.environ["DELIBERATE_INSTANCE"]).resolve())) or None)
+    instance = Path(app.instance_path)
+    app.config.update(
+        DATABASE_URL=os.environ.get("DELIBERATE_DATABASE_URL")
+        or f"sqlite:///{instance / 'deliberate.sqlite3'}",
+        TIMEZONE="Asia/Shanghai",
+        # A sitting can run all day: the login and its CSRF token last through it.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=14),
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    store = open_store(app.config["DATABASE_URL"])
+    app.extensions["deliberate"] = store
+    app.extensions["deliberate.limiter"] = _Limiter()
+    CSRFProtect(app)
+    Babel(app, locale_selector=select_locale)
+
+    for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def _language() -> None:
+        select_locale()
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"t": t, "lang": current_lang(), "LANG_NAMES": LANG_NAMES,
+                "account": current_account(), "html_lang": current_lang().replace("_", "-")}
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Any:
+        return render_template("error.html", message=t("csrf")), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        key = {401: "login_needed", 403: "forbidden", 404: "not_found"}.get(error.code or 0,
+                                                                            "bad_request")
+        return render_template("error.html", message=t(key)), error.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:  # pragma: no cover - the last line of defence
+        app.logger.exception("unhandled error on %s", request.path)
+        return render_template("error.html", message=t("server_error")), 500
+
+    return app

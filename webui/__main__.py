@@ -1,0 +1,37 @@
+"""Start the web UI on this computer with the demo village: ``python -m webui``.
+
+Prints the address and the demo logins. For production, serve ``webui:create_app()`` with
+gunicorn (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from click.testing import CliRunner
+
+from deliberate.cli import main as cli
+
+from . import create_app
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="deliberate web UI with the demo village")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--no-demo", action="store_true", help="do not install the demo village")
+    args = parser.parse_args()
+    app = create_app()
+    store = app.extensions["deliberate"]
+    if not args.no_demo:
+        runner = CliRunner()
+        ensure_demo(store, lambda argv: runner.invoke(cli, argv))
+    print(f"议事厅 / deliberate: http://{args.host}:{args.port}/")
+    print(f"演示账号 / demo logins (password {DEMO_PASSWORD}): "
+          + ", ".join(username for username, *_ in DEMO_ACCOUNTS))
+    app.run(host=args.host, port=args.port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The demo: a village with its record, a sitting ready to run, and a login for every role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deliberate.store import SqlRepository
+
+from .auth import add_account
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "ensure_demo"]
+
+DEMO_PASSWORD = "demo1234"
+# username, roles, display name, roster person (tellers act under their own names)
+DEMO_ACCOUNTS = (
+    ("admin", {"admin"}, "管理员", None),
+    ("chair", {"chair"}, "主持人（陈建国）", "p0001"),
+    ("clerk", {"clerk"}, "村委文书", "p0002"),
+    ("counter", {"counter"}, "计票人", "p0009"),
+    ("scrutineer", {"scrutineer"}, "监票人", "p0010"),
+    ("supervisor", {"supervisor"}, "村务监督委员会", "p0011"),
+)
+
+
+def ensure_demo(store: SqlRepository, runner: Any) -> None:
+    """Install the demo village (via the CLI's ``demo``) and the demo accounts; idempotent."""
+    result = runner(["--db", store.engine.url.render_as_string(hide_password=False), "demo"])
+    if result.exit_code != 0:
+        raise RuntimeError(result.output)
+    for username, roles, name, person in DEMO_ACCOUNTS:
+        add_account(store.engine, username, DEMO_PASSWORD, roles, name, village="demo",
+                    person=person)

@@ -1,0 +1,146 @@
+"""The web UI's words in three languages, and which language a request speaks.
+
+The language is chosen by ``?lang=`` (remembered in the session), else the browser's
+Accept-Language, else Simplified Chinese. flask-babel negotiates it and formats dates; the words
+themselves are looked up here, like the core's catalogue, so a test can check that every one has
+all three languages.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+from deliberate.i18n import DEFAULT_LANG, LANGS
+
+__all__ = ["LANG_NAMES", "WORDS", "current_lang", "select_locale", "t"]
+
+LANG_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
+_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
+
+WORDS: dict[str, tuple[str, str, str]] = {
+    "app": ("村级议事表决", "村級議事表決", "Village deliberation"),
+    "login": ("登录", "登入", "Log in"),
+    "logout": ("退出", "登出", "Log out"),
+    "username": ("用户名", "使用者名稱", "Username"),
+    "password": ("密码", "密碼", "Password"),
+    "login_failed": ("用户名或密码不正确", "使用者名稱或密碼不正確", "Wrong username or password"),
+    "login_limited": ("登录尝试过多，请{minutes}分钟后再试", "登入嘗試過多，請{minutes}分鐘後再試",
+                      "Too many attempts; try again in {minutes} minutes"),
+    "login_needed": ("请先登录", "請先登入", "Please log in"),
+    "forbidden": ("您的账号没有此项权限", "您的帳號沒有此項權限", "Your account may not do this"),
+    "not_found": ("找不到该页面", "找不到該頁面", "Page not found"),
+    "bad_request": ("请求无效", "請求無效", "Bad request"),
+    "csrf": ("页面已过期，请返回重新提交", "頁面已過期，請返回重新提交",
+             "The page expired; go back and submit again"),
+    "server_error": ("系统出错，操作未生效，请稍后再试", "系統出錯，操作未生效，請稍後再試",
+                     "Something went wrong; nothing was changed. Please try again"),
+    "villages": ("各村", "各村", "Villages"),
+    "sittings": ("会议", "會議", "Sittings"),
+    "hall": ("议事厅", "議事廳", "Hall console"),
+    "screen": ("大屏幕", "大螢幕", "Projector"),
+    "expected": ("应到", "應到", "Expected"),
+    "present": ("实到", "實到", "Present"),
+    "households": ("户数", "戶數", "Households"),
+    "people": ("人", "人", ""),
+    "quorum": ("法定人数", "法定人數", "Quorum"),
+    "quorate_yes": ("已达到法定人数", "已達到法定人數", "Quorate"),
+    "quorate_no": ("未达到法定人数", "未達到法定人數", "Not quorate"),
+    "quorum_need": ("至少需要{required}人，已到{present}人", "至少需要{required}人，已到{present}人",
+                    "needs {required}, {present} present"),
+    "check_in": ("签到", "簽到", "Check in"),
+    "check_out": ("离场", "離場", "Check out"),
+    "check_in_label": ("编号或姓名", "編號或姓名", "Number or name"),
+    "nobody_found": ("名册中没有“{query}”", "名冊中沒有「{query}」", "No one on the roster matches {query!r}"),
+    "ambiguous": ("“{query}”有多人同名，请用编号：{candidates}", "「{query}」有多人同名，請用編號：{candidates}",
+                  "{query!r} matches several people; use the number: {candidates}"),
+    "checked_in": ("{name}已签到", "{name}已簽到", "{name} checked in"),
+    "checked_out": ("{name}已离场", "{name}已離場", "{name} checked out"),
+    "present_list": ("到会人员", "到會人員", "Present"),
+    "open_sitting": ("宣布开会", "宣佈開會", "Open the sitting"),
+    "open_vote": ("开始表决", "開始表決", "Open the vote"),
+    "matter": ("议题", "議題", "Matter"),
+    "motion": ("表决事项", "表決事項", "Motion"),
+    "secret": ("无记名投票", "無記名投票", "Secret ballot"),
+    "voting_now": ("正在表决", "正在表決", "Voting"),
+    "turnout": ("已投票{voted}人 / 到会{present}人", "已投票{voted}人 / 到會{present}人",
+                "{voted} of {present} present have voted"),
+    "cards": ("举牌计票", "舉牌計票", "Card count"),
+    "enter_cards": ("录入计票", "錄入計票", "Enter the count"),
+    "confirm_cards": ("监票人确认", "監票人確認", "Confirm the count"),
+    "cards_entered": ("计票人{counter}录入：赞成{approve}，反对{oppose}，弃权{abstain}",
+                      "計票人{counter}錄入：贊成{approve}，反對{oppose}，棄權{abstain}",
+                      "counter {counter} entered: approve {approve}, oppose {oppose}, abstain {abstain}"),
+    "cards_confirmed": ("监票人{scrutineer}已确认", "監票人{scrutineer}已確認", "confirmed by scrutineer {scrutineer}"),
+    "cards_unconfirmed": ("待监票人确认", "待監票人確認", "awaiting the scrutineer"),
+    "close_vote": ("结束表决", "結束表決", "Close the vote"),
+    "adjourn": ("休会", "休會", "Adjourn"),
+    "adjourn_reason": ("休会原因", "休會原因", "Reason"),
+    "close_sitting": ("散会", "散會", "Close the sitting"),
+    "results": ("表决结果", "表決結果", "Results"),
+    "minutes": ("会议纪要", "會議紀要", "Minutes"),
+    "summary": ("纪要内容", "紀要內容", "Summary"),
+    "speakers": ("发言人（用逗号分隔）", "發言人（用逗號分隔）", "Speakers (comma separated)"),
+    "recording_ref": ("录像位置", "錄影位置", "Recording reference"),
+    "recording_sha256": ("录像SHA-256", "錄影SHA-256", "Recording SHA-256"),
+    "save": ("保存", "儲存", "Save"),
+    "done": ("操作已完成", "操作已完成", "Done"),
+    "voter_links": ("投票链接与二维码", "投票連結與QR碼", "Voting links and QR codes"),
+    "approve": ("赞成", "贊成", "Approve"),
+    "oppose": ("反对", "反對", "Oppose"),
+    "abstain": ("弃权", "棄權", "Abstain"),
+    "your_choice": ("您的选择已记录：{choice}", "您的選擇已記錄：{choice}", "Your choice is recorded: {choice}"),
+    "change_until_close": ("表决结束前可以更改", "表決結束前可以更改", "You can change it until the vote closes"),
+    "wait_vote": ("请等待主持人开始表决", "請等待主持人開始表決", "Please wait for the chair to open the vote"),
+    "link_expired": ("此链接已失效（会议已结束）", "此連結已失效（會議已結束）",
+                     "This link no longer works: the sitting has ended"),
+    "link_invalid": ("链接无效，请重新扫描二维码", "連結無效，請重新掃描QR碼",
+                     "This link is not valid; scan the QR code again"),
+    "receipt": ("回执号（请记下，可在公示后核对）：{receipt}", "回執號（請記下，可在公示後核對）：{receipt}",
+                "Your receipt (note it to check the published count): {receipt}"),
+    "not_voting_yet": ("您尚未投票", "您尚未投票", "You have not voted yet"),
+    "vote_closed_result": ("表决已结束", "表決已結束", "The vote has closed"),
+    "hello": ("{name}，您好", "{name}，您好", "Hello, {name}"),
+    "why_not_in_body": ("您不是本次会议的成员，不能表决", "您不是本次會議的成員，不能表決",
+                        "You are not a member of this sitting's body and cannot vote"),
+    "why_no_vote": ("您可以列席会议，但没有表决权（如预备党员）", "您可以列席會議，但沒有表決權（如預備黨員）",
+                    "You may attend but have no vote (e.g. a probationary party member)"),
+    "why_absent": ("请先到签到处签到，签到后即可投票", "請先到簽到處簽到，簽到後即可投票",
+                   "Please check in at the desk first; then you can vote"),
+    "passed": ("通过", "通過", "Passed"),
+    "failed": ("未通过", "未通過", "Not passed"),
+    "result_not_quorate": ("不足法定人数，表决无效", "不足法定人數，表決無效", "Not quorate: the vote does not count"),
+    "language": ("语言", "語言", "Language"),
+    "no_sittings": ("暂无会议", "暫無會議", "No sittings yet"),
+    "state": ("状态", "狀態", "State"),
+}
+
+
+def current_lang() -> str:
+    return getattr(g, "lang", DEFAULT_LANG)
+
+
+def t(key: str, **fields: object) -> str:
+    text = WORDS[key][LANGS.index(current_lang())]
+    return text.format(**fields) if fields else text
+
+
+def _choose() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGS:
+        return session["lang"]
+    best = request.accept_languages.best_match(["zh-CN", "zh-Hans", "zh-TW", "zh-HK", "zh-Hant",
+                                                "zh", "en"])
+    if best in ("zh-TW", "zh-HK", "zh-Hant"):
+        return "zh_Hant"
+    if best == "en":
+        return "en"
+    return DEFAULT_LANG
+
+
+def select_locale() -> str:
+    """The Babel locale of the request (and ``g.lang``, the catalogue's language)."""
+    g.lang = _choose()
+    return _BABEL[g.lang]

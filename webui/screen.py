@@ -1,0 +1,49 @@
+"""The projector: quorum, turnout and, when a vote closes, its result, in very large type.
+
+The page polls a fragment every second. The fragment carries an ETag built from the village's
+revision, so an unchanged sitting answers 304 with no body; a ballot shows up within a second or
+two of being cast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, make_response, render_template, request
+
+from deliberate import Tally
+from deliberate.procedure import SittingState
+
+from .i18n import current_lang
+from .services import sitting_or_404
+
+__all__ = ["bp"]
+
+bp = Blueprint("screen", __name__, url_prefix="/v/<village>/s/<sitting>/screen")
+
+
+def _model(village: str, sitting_id: str) -> dict[str, Any]:
+    state, sitting = sitting_or_404(village, sitting_id)
+    attendance = sitting.attendance()
+    return {"village": village, "sitting": sitting, "attendance": attendance,
+            "quorum": sitting.rule.decide(attendance, Tally()), "vote": state.open_vote(sitting_id),
+            "last": sitting.results[-1] if sitting.results else None,
+            "state": state, "SittingState": SittingState}
+
+
+@bp.get("")
+def show(village: str, sitting: str) -> Any:
+    return render_template("screen/screen.html", **_model(village, sitting))
+
+
+@bp.get("/panel")
+def panel(village: str, sitting: str) -> Any:
+    model = _model(village, sitting)
+    etag = f"{model['state'].revision}-{current_lang()}"
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        response = make_response(render_template("screen/panel.html", **model))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

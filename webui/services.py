@@ -1,0 +1,81 @@
+"""What the views share: the store, the ledger, the clock, voter links, and running a command.
+
+Views parse the request and call :func:`run`; no rule lives in a view.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from deliberate import DeliberateError, Ledger
+from deliberate.store import SqlRepository
+from deliberate.store.roster import load_roster
+
+from .i18n import current_lang
+
+__all__ = ["ledger", "now", "person_names", "read_voter_token", "run", "sitting_or_404", "store",
+           "voter_token"]
+
+
+def store() -> SqlRepository:
+    return current_app.extensions["deliberate"]
+
+
+def ledger(village: str) -> Ledger:
+    return Ledger(village, store())
+
+
+def now() -> datetime:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def run(village: str, command: Any) -> bool:
+    """Handle ``command``; flash its refusal in the user's language and return False if refused.
+
+    A refused command changes nothing (the core guarantees it), so the view only has to say why.
+    """
+    try:
+        ledger(village).handle(command, now())
+    except DeliberateError as refused:
+        flash(refused.message(current_lang()), "error")
+        return False
+    return True
+
+
+def sitting_or_404(village: str, sitting: str) -> tuple[Any, Any]:
+    """(state, sitting) or a 404."""
+    if village not in dict(store().villages()):
+        abort(404)
+    state = ledger(village).state
+    found = state.sittings.get(sitting)
+    if found is None:
+        abort(404)
+    return state, found
+
+
+def person_names(village: str) -> dict[str, str]:
+    return {p.id: p.name for p in load_roster(store().engine, village).people.values()}
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="deliberate.ballot")
+
+
+def voter_token(village: str, sitting: str, person: str) -> str:
+    """A signed link token for one person and one sitting (useless once the sitting ends)."""
+    return _serializer().dumps([village, sitting, person])
+
+
+def read_voter_token(token: str) -> tuple[str, str, str] | None:
+    try:
+        village, sitting, person = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not all(isinstance(x, str) for x in (village, sitting, person)):
+        return None
+    return village, sitting, person
