@@ -26,4 +26,11 @@ SQL
   fi
 fi
 
+# Chromium and Chinese fonts for the browser tests (Playwright drives Debian's chromium; it cannot
+# download browsers here). Without them, the browser tests skip with a one-line reason.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+    >/dev/null 2>&1 || echo "note: could not install chromium; browser tests will skip"
+fi
+
 exec .venv/bin/python -m pytest "$@"

@@ -42,7 +42,9 @@ def view_model(village: str, sitting_id: str) -> dict[str, Any]:
     vote = state.open_vote(sitting_id)
     return {"village": village, "sitting": sitting, "state": state, "names": names,
             "attendance": attendance, "quorum": outcome, "vote": vote,
-            "agenda": [state.matters[m] for m in sitting.agenda],
+            # Only matters still at the step this sitting was convened for can be voted on.
+            "agenda": [state.matters[m] for m in sitting.agenda
+                       if state.matters[m].stage is sitting.stage_for(m)],
             "present": sorted(sitting.present, key=lambda p: names.get(p, p)),
             "SittingState": SittingState}
 

@@ -72,6 +72,8 @@ WORDS: dict[str, tuple[str, str, str]] = {
                       "counter {counter} entered: approve {approve}, oppose {oppose}, abstain {abstain}"),
     "cards_confirmed": ("监票人{scrutineer}已确认", "監票人{scrutineer}已確認", "confirmed by scrutineer {scrutineer}"),
     "cards_unconfirmed": ("待监票人确认", "待監票人確認", "awaiting the scrutineer"),
+    "counter_role": ("计票人", "計票人", "Counter"),
+    "scrutineer_role": ("监票人", "監票人", "Scrutineer"),
     "close_vote": ("结束表决", "結束表決", "Close the vote"),
     "adjourn": ("休会", "休會", "Adjourn"),
     "adjourn_reason": ("休会原因", "休會原因", "Reason"),

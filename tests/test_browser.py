@@ -1,0 +1,168 @@
+"""In a real browser: Playwright driving Debian's Chromium against the app on loopback.
+
+A chair runs a whole sitting in Chinese — check-in, a vote with three phone voters and a card
+count entered and confirmed — to the result on the projector. Screenshots of each page are kept
+in ``test-artifacts/screenshots/``; axe-core checks the voter's page and the projector for
+contrast and target size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed (scripts/test.sh installs Debian's chromium)",
+                allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("browser-instance")
+    port = _free_port()
+    env = {**os.environ, "DELIBERATE_INSTANCE": str(instance)}
+    env.pop("DELIBERATE_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "webui", "--port", str(port)], cwd=instance,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the web UI did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    yield f"http://127.0.0.1:{port}", instance
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _login(browser, base: str, username: str):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/login?lang=zh_Hans")
+    page.fill("#username", username)
+    page.fill("#password", "demo1234")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(re.compile(r".*/$"))
+    return page
+
+
+def _voter_link(instance: Path, person: str) -> str:
+    env = {**os.environ, "DELIBERATE_INSTANCE": str(instance)}
+    env.pop("DELIBERATE_DATABASE_URL", None)
+    code = ("from webui import create_app\nfrom webui.services import voter_token\n"
+            "app = create_app()\nwith app.app_context():\n"
+            f"    print(voter_token('demo', 'live', {person!r}))")
+    return subprocess.run([sys.executable, "-c", code], cwd=instance, env=env, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => (await axe.run(document, {
+        runOnly: {type: 'rule', values: ['color-contrast', 'target-size', 'html-has-lang',
+                                          'button-name', 'label', 'image-alt']}})).violations""")
+    return [{"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:3]} for v in result]
+
+
+def test_a_chair_runs_a_whole_sitting_in_chinese(server, browser):
+    base, instance = server
+    chair = _login(browser, base, "chair")
+    _shot(chair, "01-index")
+    hall = f"{base}/v/demo/s/live/hall"
+    chair.goto(hall)
+    _shot(chair, "02-hall-convened")
+    chair.click("text=宣布开会")
+    members = [f"p{n:04d}" for n in range(1, 31)]
+    for person in members[:24]:
+        chair.fill("#who", person)
+        chair.click("form[action$='/check-in'] button")
+    chair.wait_for_selector("text=已签到")
+    assert "符合法定人数" in chair.content() or "已达到法定人数" in chair.content()
+    chair.fill("#motion", "审议《修建灌溉水渠方案》")
+    chair.click("form[action$='/vote/open'] button")
+    chair.wait_for_selector("text=正在表决")
+    _shot(chair, "03-hall-voting")
+
+    # Three villagers vote on their phones.
+    phones = []
+    for person, label in (("p0001", "赞成"), ("p0002", "赞成"), ("p0003", "反对")):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 414, "height": 860},
+                                      is_mobile=True, has_touch=True)
+        phone = context.new_page()
+        phone.goto(f"{base}/b/{_voter_link(instance, person)}?lang=zh_Hans")
+        phone.click(f"button.choice:has-text('{label}')")
+        phone.wait_for_selector(f"text=您的选择已记录：{label}")
+        phones.append(phone)
+    _shot(phones[2], "04-voter-recorded")
+    violations = _axe(phones[0])
+    assert violations == [], violations
+
+    # 21 others raise cards: the counter enters the count, the scrutineer confirms it.
+    counter = _login(browser, base, "counter")
+    counter.goto(hall)
+    counter.fill("input[name=approve]", "19")
+    counter.fill("input[name=oppose]", "1")
+    counter.fill("input[name=abstain]", "1")
+    counter.click("form[action$='/vote/cards'] button")
+    counter.wait_for_selector("text=待监票人确认")
+    scrutineer = _login(browser, base, "scrutineer")
+    scrutineer.goto(hall)
+    scrutineer.click("form[action$='/vote/confirm'] button")
+    scrutineer.wait_for_selector("text=已确认")
+
+    projector = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 900}).new_page()
+    projector.goto(f"{base}/v/demo/s/live/screen?lang=zh_Hans")
+    projector.wait_for_selector("text=已投票3人")
+    _shot(projector, "05-projector-voting")
+
+    chair.goto(hall)
+    chair.click("form[action$='/vote/close'] button")
+    chair.wait_for_selector("text=表决结果")
+    _shot(chair, "06-hall-result")
+    # The projector picks the result up by itself within two seconds. 21 of the 40 full members
+    # who should attend approve: 21*2 > 40, so it passes (20 would not).
+    projector.wait_for_selector("text=赞成 21", timeout=4000)
+    verdict = projector.inner_text(".verdict")
+    assert verdict == "通过", verdict
+    _shot(projector, "07-projector-result")
+    violations = _axe(projector)
+    assert violations == [], violations
