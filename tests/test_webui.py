@@ -286,3 +286,54 @@ def test_bad_ballots_never_500(live_app, choice, vote):
     assert response.status_code < 500
     if choice not in ("approve", "oppose", "abstain") or vote != state(app).open_vote(SITTING).id:
         assert height(app) == before
+
+
+def test_matters_create_timeline_and_schedule_with_notice_checked(tmp_path):
+    from datetime import timedelta
+
+    from deliberate import Stage
+    from deliberate.demo import Driver
+    from deliberate.store.roster import load_roster
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "m",
+                      "TESTING": True})
+    runner = CliRunner()
+    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    clerk = login(app, "clerk")
+    page = clerk.get(f"/v/{VILLAGE}/m")
+    assert page.status_code == 200 and "新建议题" in page.get_data(as_text=True)
+    token = csrf(clerk, f"/v/{VILLAGE}/m")
+    bad = clerk.post(f"/v/{VILLAGE}/m", data={"title": "路灯", "procedure": "four_deliberations_two_disclosures",
+                                            "amount": "1.234", "csrf_token": token})
+    assert "金额应为数字" in clerk.get(bad.headers["Location"]).get_data(as_text=True)
+    made = clerk.post(f"/v/{VILLAGE}/m", data={"title": "修建文化广场", "procedure": "representatives",
+                                             "amount": "58000.50", "plan": "方案", "csrf_token": token})
+    matter = made.headers["Location"].rsplit("/", 1)[1]
+    m = state(app).matters[matter]
+    assert m.amount == 5_800_050 and m.procedure.name == "representatives"
+    timeline = clerk.get(made.headers["Location"]).get_data(as_text=True)
+    assert "提议" in timeline and "实施结果公开" in timeline
+    # A statutory matter at step 4 needs a villagers' meeting, and ten days' notice.
+    roster = load_roster(app.extensions["deliberate"].engine, VILLAGE)
+    driver = Driver(Ledger(VILLAGE, app.extensions["deliberate"]), roster,
+                    state(app).last_at + timedelta(minutes=1))
+    driver.sittings = 900  # its sitting ids must not collide with the demo's
+    driver.to_stage(driver.raise_matter("statutory-4"), Stage.RESOLUTION)
+    app.config["CLOCK"] = lambda: driver.now + timedelta(minutes=5)
+    day = (driver.now + timedelta(days=2)).date()
+    token = csrf(clerk, f"/v/{VILLAGE}/m/statutory-4")
+
+    def schedule(notice_days_before: int):
+        response = clerk.post(f"/v/{VILLAGE}/m/statutory-4/sittings", data={
+            "date": day.isoformat(), "time": "09:00", "place": "广场", "csrf_token": token,
+            "notice_date": (day - timedelta(days=notice_days_before)).isoformat()})
+        text = clerk.get(response.headers["Location"]).get_data(as_text=True)
+        return re.findall(r'class="flash [^"]*"[^>]*>([^<]*)', text)
+
+    refused = schedule(1)
+    assert any("通知期不足" in f and "第二十一条" in f for f in refused), refused
+    assert not state(app).matters["statutory-4"].sitting
+    assert schedule(11) == ["操作已完成"]
+    assert state(app).matters["statutory-4"].sitting
+    assert clerk.get(f"/v/{VILLAGE}/m/nope").status_code == 404
+    assert login(app, "counter").get(f"/v/{VILLAGE}/m").status_code == 403

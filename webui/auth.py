@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hall.cards.confirm": frozenset({"scrutineer"}),
     "hall.minutes": frozenset({"chair", "clerk"}),
     "hall.links": frozenset({"chair", "clerk"}),
+    "matters.manage": frozenset({"admin", "chair", "clerk"}),
     "admin": frozenset({"admin"}),
 }
 

@@ -31,6 +31,11 @@ def ledger(village: str) -> Ledger:
 
 
 def now() -> datetime:
+    """The time commands are recorded at: ``CLOCK`` from the config if set (tests, replays of a
+    paper sitting), else this computer's clock in the configured time zone."""
+    clock = current_app.config.get("CLOCK")
+    if clock is not None:
+        return clock()
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
 
 

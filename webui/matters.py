@@ -1,0 +1,115 @@
+"""Matters: create one, follow its six-step timeline, schedule the sitting its step needs."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from deliberate import commands as c
+from deliberate import rules
+from deliberate.procedure import PROCEDURES, StepKind
+from deliberate.store.roster import load_roster
+
+from .auth import current_account, require
+from .i18n import t
+from .services import ledger, run, store
+
+__all__ = ["bp"]
+
+bp = Blueprint("matters", __name__, url_prefix="/v/<village>/m")
+
+
+def _village_or_404(village: str) -> str:
+    names = dict(store().villages())
+    if village not in names:
+        abort(404)
+    return names[village]
+
+
+@bp.get("")
+@require("matters.manage")
+def index(village: str) -> Any:
+    name = _village_or_404(village)
+    state = ledger(village).state
+    matters = sorted(state.matters.values(), key=lambda m: m.history[0].at, reverse=True)
+    return render_template("matters/index.html", village=village, name=name, matters=matters,
+                           procedures=PROCEDURES)
+
+
+@bp.post("")
+@require("matters.manage")
+def create(village: str) -> Any:
+    _village_or_404(village)
+    form = request.form
+    procedure = PROCEDURES.get(form.get("procedure", ""))
+    amount_text = (form.get("amount") or "").strip()
+    amount = None
+    if amount_text:
+        try:
+            # Yuan with at most two decimals, counted in fen: never a float.
+            whole, _, cents = amount_text.partition(".")
+            if not whole.isdigit() or not (cents.isdigit() or cents == "") or len(cents) > 2 \
+                    or len(whole) > 12:
+                raise ValueError
+            amount = int(whole) * 100 + int((cents + "00")[:2])
+        except ValueError:
+            flash(t("bad_amount"), "error")
+            return redirect(url_for("matters.index", village=village))
+    if procedure is None:
+        flash(t("bad_request"), "error")
+        return redirect(url_for("matters.index", village=village))
+    matter = f"m{date.today():%Y%m%d}-{secrets.token_hex(3)}"
+    account = current_account()
+    if run(village, c.RaiseMatter(matter, (form.get("title") or "")[:500], procedure,
+                                  by=account.username, description=(form.get("description") or "")[:20000],
+                                  plan=(form.get("plan") or "")[:20000], amount=amount)):
+        return redirect(url_for("matters.show", village=village, matter=matter))
+    return redirect(url_for("matters.index", village=village))
+
+
+@bp.get("/<matter>")
+@require("matters.manage")
+def show(village: str, matter: str) -> Any:
+    name = _village_or_404(village)
+    state = ledger(village).state
+    m = state.matters.get(matter)
+    if m is None:
+        abort(404)
+    marks = {mark.stage: mark for mark in m.history}
+    sittings = [s for s in state.sittings.values() if matter in s.agenda]
+    return render_template("matters/show.html", village=village, name=name, m=m, marks=marks,
+                           sittings=sorted(sittings, key=lambda s: s.scheduled_for),
+                           StepKind=StepKind, today=date.today().isoformat())
+
+
+@bp.post("/<matter>/sittings")
+@require("matters.manage")
+def schedule(village: str, matter: str) -> Any:
+    _village_or_404(village)
+    state = ledger(village).state
+    m = state.matters.get(matter)
+    if m is None:
+        abort(404)
+    if m.step is None or m.step.kind is not StepKind.SITTING:
+        flash(t("bad_request"), "error")
+        return redirect(url_for("matters.show", village=village, matter=matter))
+    try:
+        day = date.fromisoformat(request.form.get("date", ""))
+        at = time.fromisoformat(request.form.get("time", "09:00"))
+        notice = date.fromisoformat(request.form.get("notice_date", ""))
+    except ValueError:
+        flash(t("bad_date"), "error")
+        return redirect(url_for("matters.show", village=village, matter=matter))
+    rule = rules.preset(m.step.rule)
+    scheduled = datetime.combine(day, at, ZoneInfo(current_app.config["TIMEZONE"]))
+    roster = load_roster(store().engine, village).body(rule.body, day)
+    sitting = f"s{day:%Y%m%d}-{secrets.token_hex(3)}"
+    account = current_account()
+    if run(village, c.ConveneSitting(sitting, rule, roster, (matter,), scheduled, notice,
+                                     (request.form.get("place") or "")[:500], by=account.username)):
+        flash(t("done"), "ok")
+    return redirect(url_for("matters.show", village=village, matter=matter))
