@@ -337,3 +337,88 @@ def test_matters_create_timeline_and_schedule_with_notice_checked(tmp_path):
     assert state(app).matters["statutory-4"].sitting
     assert clerk.get(f"/v/{VILLAGE}/m/nope").status_code == 404
     assert login(app, "counter").get(f"/v/{VILLAGE}/m").status_code == 403
+
+
+def test_admin_settings_roster_and_accounts(app):
+    from pathlib import Path
+
+    admin = login(app, "admin")
+    page = admin.get(f"/v/{VILLAGE}/admin")
+    assert page.status_code == 200 and "村务设置" in page.get_data(as_text=True)
+    token = csrf(admin, f"/v/{VILLAGE}/admin")
+    bad = admin.post(f"/v/{VILLAGE}/admin/settings", data={"notice_period_days": "0", "objection_answer_days": "3",
+                                                          "procedure": "representatives", "csrf_token": token})
+    assert "设置有误" in admin.get(bad.headers["Location"]).get_data(as_text=True)
+    admin.post(f"/v/{VILLAGE}/admin/settings", data={"notice_period_days": "10", "objection_answer_days": "5",
+                                                    "major_matter_threshold_yuan": "50000",
+                                                    "procedure": "township_review", "csrf_token": token})
+    saved = app.extensions["deliberate"].settings(VILLAGE)
+    assert saved["notice_period_days"] == 10 and saved["major_matter_threshold_yuan"] == 50000
+    assert saved["procedure"] == "township_review"
+    sample = (Path(__file__).resolve().parent.parent / "examples" / "roster.csv").read_bytes()
+    from io import BytesIO
+    good = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
+                                                         "file": (BytesIO(sample), "roster.csv")},
+                      content_type="multipart/form-data")
+    assert good.status_code == 200 and "新增14人" in good.get_data(as_text=True)
+    broken = sample.replace("JD002,林秀英,女".encode(), "JD002,林秀英,X".encode())
+    assert broken != sample
+    report = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
+                                                           "file": (BytesIO(broken), "roster.csv")},
+                        content_type="multipart/form-data")
+    text = report.get_data(as_text=True)
+    assert report.status_code == 422 and "第3行" in text and "未导入任何数据" in text
+    wrong = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
+                                                          "file": (BytesIO(b"x"), "roster.pdf")},
+                       content_type="multipart/form-data")
+    assert "请选择" in admin.get(wrong.headers["Location"]).get_data(as_text=True)
+    junk = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
+                                                         "file": (BytesIO(b"not a workbook"), "r.xlsx")},
+                      content_type="multipart/form-data")
+    assert junk.status_code == 302
+    admin.post(f"/v/{VILLAGE}/admin/accounts", data={"username": "li", "password": "short", "roles": "clerk",
+                                                    "csrf_token": token})
+    admin.post(f"/v/{VILLAGE}/admin/accounts", data={"username": "li", "password": "longenough1",
+                                                    "roles": ["clerk", "nonsense"], "display_name": "李文书",
+                                                    "csrf_token": token})
+    li = app.test_client()
+    tok = csrf(li)
+    assert li.post("/login", data={"username": "li", "password": "longenough1", "csrf_token": tok}).status_code == 302
+    assert li.get(HALL).status_code == 200 and li.get(f"/v/{VILLAGE}/admin").status_code == 403
+    admin.post(f"/v/{VILLAGE}/admin/accounts/li/deactivate", data={"csrf_token": token})
+    assert li.get(HALL).status_code == 302  # logged out: the account no longer exists for login
+
+
+# Endpoints that act without reading their form: any input makes them act, so only "never a
+# 500" applies to them. Every other POST must refuse bad input without changing the record.
+NO_INPUT = {"hall.open_sitting", "hall.close_vote", "hall.close", "hall.adjourn",
+            "hall.confirm_cards", "auth.logout", "hall.tellers"}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_post_endpoint_survives_bad_input(live_app, data):
+    from webui.auth import add_account
+
+    app = live_app
+    add_account(app.extensions["deliberate"].engine, "everyone", "everyone-pw", set(ROLES), "全体角色",
+                village=VILLAGE, person="p0009")
+    rules = sorted((r for r in app.url_map.iter_rules() if "POST" in r.methods
+                    and r.endpoint not in NO_INPUT), key=lambda r: r.rule)
+    rule = data.draw(st.sampled_from(rules))
+    params = {}
+    for arg in rule.arguments:
+        params[arg] = data.draw(st.one_of(st.just({"village": VILLAGE, "sitting": SITTING,
+                                                    "matter": "channel"}.get(arg, "x")),
+                                          st.text(alphabet="abc-_0123456789", min_size=1, max_size=20)))
+    path = rule.rule
+    for arg, value in params.items():
+        path = path.replace(f"<{arg}>", value)
+    form = data.draw(st.dictionaries(st.text(min_size=1, max_size=20), FORM_TEXT, max_size=8))
+    client = app.test_client()
+    token = csrf(client)
+    client.post("/login", data={"username": "everyone", "password": "everyone-pw", "csrf_token": token})
+    before = height(app)
+    response = client.post(path, data={**form, "csrf_token": csrf(client)})
+    assert response.status_code < 500, (path, form)
+    assert height(app) == before, (path, form)

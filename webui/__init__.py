@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from deliberate.store import open_store
 
-from . import auth, ballot, hall, matters, public, screen
+from . import admin, auth, ballot, hall, matters, public, screen
 from .auth import _Limiter, current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
@@ -64,7 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
-    for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp):
+    for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

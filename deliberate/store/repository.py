@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate.codec import canonical
@@ -359,6 +359,17 @@ class SqlRepository:
                                 state, pipeline)
             with self._lock:
                 self._cache[village] = stored
+
+    def settings(self, village: str) -> dict[str, Any]:
+        """The village's settings (notice periods, procedure variant, thresholds), as saved."""
+        with self.engine.connect() as conn:
+            raw = conn.execute(select(_V.c.settings).where(_V.c.id == village)).scalar()
+        return json.loads(raw) if raw else {}
+
+    def save_settings(self, village: str, settings: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(_V).where(_V.c.id == village).values(
+                settings=json.dumps(settings, ensure_ascii=False, sort_keys=True)))
 
     def rebuild_projections(self, village: str) -> None:
         """Write the village's projections again from its log (they can always be rebuilt)."""
