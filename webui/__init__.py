@@ -61,11 +61,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store = open_store(app.config["DATABASE_URL"])
     app.extensions["deliberate"] = store
     app.extensions["deliberate.limiter"] = _Limiter()
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
     for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp):
         app.register_blueprint(blueprint)
+    # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
+    # (see webui.ballot.vote).
+    csrf.exempt(ballot.vote)
 
     @app.before_request
     def _language() -> None:

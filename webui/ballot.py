@@ -18,7 +18,7 @@ from deliberate.procedure import SittingState
 from deliberate.tally import Choice
 
 from .i18n import t
-from .services import person_names, read_voter_token, run, sitting_or_404, store
+from .services import ledger, person_names, read_voter_token, run
 
 __all__ = ["bp"]
 
@@ -39,11 +39,17 @@ def _new_receipt() -> str:
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def vote(token: str) -> Any:
+    """The voter's page. Its form needs no CSRF token of its own: the authority to vote is the
+    signed, unguessable link in the URL — not a cookie a browser would send on its own — so a
+    forged cross-site POST would already need the secret link itself (create_app exempts it)."""
     found = read_voter_token(token)
-    if found is None or found[0] not in dict(store().villages()):
+    if found is None:
         return render_template("ballot/message.html", message=t("link_invalid")), 404
     village, sitting_id, person = found
-    state, sitting = sitting_or_404(village, sitting_id)
+    state = ledger(village).state
+    sitting = state.sittings.get(sitting_id)
+    if sitting is None:
+        return render_template("ballot/message.html", message=t("link_invalid")), 404
     if sitting.state in (SittingState.CLOSED, SittingState.ADJOURNED):
         return render_template("ballot/message.html", message=t("link_expired")), 410
     open_vote = state.open_vote(sitting_id)
@@ -60,6 +66,7 @@ def vote(token: str) -> Any:
             receipt = request.cookies.get(_receipt_cookie(sitting_id, open_vote.id))
             if not receipt or person not in open_vote.voters:
                 receipt, new_receipt = _new_receipt(), True
+        # Success needs no message (the page shows the recorded choice) and so no session.
         response = make_response(redirect(url_for("ballot.vote", token=token)))
         if run(village, c.CastBallot(sitting_id, open_vote.id, person, Choice(choice),
                                      receipt=receipt)) and new_receipt:

@@ -53,9 +53,7 @@ def run(village: str, command: Any) -> bool:
 
 
 def sitting_or_404(village: str, sitting: str) -> tuple[Any, Any]:
-    """(state, sitting) or a 404."""
-    if village not in dict(store().villages()):
-        abort(404)
+    """(state, sitting) or a 404 (an unknown village has no sittings)."""
     state = ledger(village).state
     found = state.sittings.get(sitting)
     if found is None:

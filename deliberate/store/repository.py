@@ -208,6 +208,7 @@ class SqlRepository:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._contended: dict[str, int] = {}
+        self._queues: dict[str, threading.Lock] = {}
 
     def _writer_connection(self) -> Connection:
         """This thread's connection for writing, kept between commands: checking one out of the
@@ -319,6 +320,14 @@ class SqlRepository:
         PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite — and the state caught up under the lock, so the
         second attempt cannot lose.
         """
+        # Threads of this process queue here, handing over at once, rather than on the database's
+        # lock, whose busy handler (SQLite) sleeps in growing steps while it waits.
+        with self._lock:
+            queue = self._queues.setdefault(village, threading.Lock())
+        with queue:
+            yield from self._writing(village)
+
+    def _writing(self, village: str) -> Iterator[_SqlWriter]:
         conn = self._writer_connection()
         with self._lock:
             cached = self._cache.get(village)
