@@ -50,3 +50,11 @@ def test_other_examples_run(script):
                          text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip()
+
+
+def test_the_clerks_guide_shows_screenshots_that_exist():
+    guide = (ROOT / "docs" / "clerk-guide.md").read_text(encoding="utf-8")
+    images = __import__("re").findall(r"\]\((images/[^)]+)\)", guide)
+    assert len(images) >= 5
+    for image in images:
+        assert (ROOT / "docs" / image).stat().st_size > 5000, image

@@ -143,9 +143,14 @@ def test_a_whole_sitting_with_phone_voters_and_a_card_count(app):
         post(clerk, f"{HALL}/check-in", {"who": person})
     by_name = post(clerk, f"{HALL}/check-in", {"who": names[voters[30]]})
     assert by_name.status_code == 302
+    scanned = post(clerk, f"{HALL}/check-in", {"who": "http://127.0.0.1" + link(app, voters[31])})
+    assert voters[31] in state(app).sittings[SITTING].present and scanned.status_code == 302
+    other = post(clerk, f"{HALL}/check-in", {"who": link(app, voters[32], sitting="s1")})
+    assert voters[32] not in state(app).sittings[SITTING].present  # a card for another sitting
+    assert "名册中没有" in clerk.get(other.headers["Location"]).get_data(as_text=True)
     nobody = clerk.get(post(clerk, f"{HALL}/check-in", {"who": "无此人"}).headers["Location"])
     assert "名册中没有" in nobody.get_data(as_text=True)
-    assert state(app).sittings[SITTING].voters_present == 31
+    assert state(app).sittings[SITTING].voters_present == 32
     post(chair, f"{HALL}/vote/open", {"matter": "channel", "motion": "审议修建灌溉水渠方案"})
     vote = state(app).open_vote(SITTING)
     assert vote is not None
@@ -168,7 +173,7 @@ def test_a_whole_sitting_with_phone_voters_and_a_card_count(app):
     assert "签到" in phone.get(link(app, voters[-1])).get_data(as_text=True)
     # Cards: 28 others raise them; the counter enters, the scrutineer confirms.
     assert post(counter, f"{HALL}/vote/cards", {"approve": "25", "oppose": "2", "abstain": "1"}).status_code == 302
-    too_many = post(counter, f"{HALL}/vote/cards", {"approve": "29", "oppose": "0", "abstain": "0"})
+    too_many = post(counter, f"{HALL}/vote/cards", {"approve": "30", "oppose": "0", "abstain": "0"})
     assert "超过在场可表决人数" in counter.get(too_many.headers["Location"]).get_data(as_text=True)
     post(scrutineer, f"{HALL}/vote/confirm")
     before = height(app)

@@ -14,7 +14,7 @@ from deliberate.procedure import SittingState
 
 from .auth import current_account, require
 from .i18n import t
-from .services import person_names, run, sitting_or_404, voter_token
+from .services import person_names, read_voter_token, run, sitting_or_404, voter_token
 
 __all__ = ["bp"]
 
@@ -65,8 +65,11 @@ def panel(village: str, sitting: str) -> Any:
 @require("hall.attendance")
 def check_in(village: str, sitting: str) -> Any:
     _, s = sitting_or_404(village, sitting)
-    query = _text("who", 100)
+    query = _text("who", 600)
     names = person_names(village)
+    scanned = _scanned_person(query, village, sitting)
+    if scanned is not None:
+        query = scanned
     # A number names one person; a name may name several (then the number is needed).
     by_name = sorted(p for p in s.roster.attendees if names.get(p) == query)
     matches = [query] if query in s.roster.attendees else by_name
@@ -77,6 +80,18 @@ def check_in(village: str, sitting: str) -> Any:
     elif run(village, c.CheckIn(sitting, matches[0])):
         flash(t("checked_in", name=names.get(matches[0], matches[0])), "ok")
     return _back(village, sitting)
+
+
+def _scanned_person(text: str, village: str, sitting: str) -> str | None:
+    """The person whose QR card was scanned into the check-in box, if it is one for this sitting.
+
+    A villager's card carries their voting link; a scanner types it (``…/b/<token>``) into the
+    box and presses Enter. A card for another sitting or village is not a check-in."""
+    token = text.rsplit("/b/", 1)[1].split("?")[0] if "/b/" in text else text
+    found = read_voter_token(token) if len(token) > 20 else None
+    if found is None or found[:2] != (village, sitting):
+        return None
+    return found[2]
 
 
 @bp.post("/check-out")

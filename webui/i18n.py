@@ -49,7 +49,7 @@ WORDS: dict[str, tuple[str, str, str]] = {
                     "needs {required}, {present} present"),
     "check_in": ("签到", "簽到", "Check in"),
     "check_out": ("离场", "離場", "Check out"),
-    "check_in_label": ("编号或姓名", "編號或姓名", "Number or name"),
+    "check_in_label": ("编号、姓名或扫描二维码", "編號、姓名或掃描QR碼", "Number, name, or scan the QR card"),
     "nobody_found": ("名册中没有“{query}”", "名冊中沒有「{query}」", "No one on the roster matches {query!r}"),
     "ambiguous": ("“{query}”有多人同名，请用编号：{candidates}", "「{query}」有多人同名，請用編號：{candidates}",
                   "{query!r} matches several people; use the number: {candidates}"),
