@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from deliberate.errors import DeliberateError
-from deliberate.i18n import LANGS
+from deliberate.i18n import LANGS, Catalogue
 from deliberate.ledger import Ledger
 from deliberate.record import Checkpoint, Entry, from_jsonl, to_jsonl, verify
 
@@ -30,7 +30,7 @@ __all__ = ["main"]
 CST = timezone(timedelta(hours=8), "CST")
 PROGRESS_FROM = 1000  # rows or entries: below this a progress bar is noise
 
-_T: dict[str, tuple[str, str, str]] = {
+_T = Catalogue({
     "upgraded": ("数据库已升级到最新结构：{url}", "資料庫已升級到最新結構：{url}",
                  "database schema is up to date: {url}"),
     "rebuilt": ("已由记录重建“{village}”的查询表（{height}条记录）",
@@ -68,12 +68,12 @@ _T: dict[str, tuple[str, str, str]] = {
                  "exported {count} {unit} to {target}"),
     "unit_entries": ("条记录", "條記錄", "entries"),
     "unit_results": ("条表决结果", "條表決結果", "results"),
-}
+})
 
 
 def _t(key: str, **fields: Any) -> str:
     lang = click.get_current_context().find_root().params.get("lang", "zh_Hans")
-    return _T[key][LANGS.index(lang)].format(**fields)
+    return _T.text(key, lang, **fields)
 
 
 class _Abort(Exception):

@@ -217,13 +217,44 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
                      "the record moved on (expected height {expected}, found {actual}); retry"),
 }
 
-CATALOGUE: Mapping[str, tuple[str, str, str]] = MappingProxyType(_ENTRIES)
+class Catalogue(Mapping[str, tuple[str, str, str]]):
+    """Messages by key, each in the three languages (zh_Hans, zh_Hant, en) with the same fields.
+
+    The core, its notices, the command line and the web UI each keep one; building it checks every
+    entry, so a missing translation fails at import, not on a village's projector.
+    """
+
+    def __init__(self, entries: Mapping[str, tuple[str, str, str]],
+                 may_be_empty_in_english: frozenset[str] = frozenset()) -> None:
+        for key, words in entries.items():
+            if len(words) != len(LANGS) or not all(isinstance(w, str) for w in words):
+                raise ValueError(f"message {key!r} needs {len(LANGS)} languages")
+            if not words[0].strip() or not words[1].strip() or not (
+                    words[2].strip() or key in may_be_empty_in_english):
+                raise ValueError(f"message {key!r} is empty in a language")
+        self._entries = MappingProxyType(dict(entries))
+
+    def __getitem__(self, key: str) -> tuple[str, str, str]:
+        return self._entries[key]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def text(self, key: str, lang: str = DEFAULT_LANG, /, **fields: object) -> str:
+        """The message ``key`` in ``lang``, with ``fields`` filled in."""
+        template = self._entries[key][LANGS.index(check_lang(lang))]
+        return template.format(**fields) if fields else template
+
+
+CATALOGUE = Catalogue(_ENTRIES, frozenset({"unit_people", "unit_households"}))
 
 
 def text(key: str, lang: str = DEFAULT_LANG, /, **fields: object) -> str:
-    """The message ``key`` in ``lang``, with ``fields`` filled in."""
-    template = CATALOGUE[key][LANGS.index(check_lang(lang))]
-    return template.format(**fields) if fields else template
+    """The core's message ``key`` in ``lang``, with ``fields`` filled in."""
+    return CATALOGUE.text(key, lang, **fields)
 
 
 _DIGITS = "零一二三四五六七八九"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import NotFound, NoticeError
-from .i18n import DEFAULT_LANG, LANGS, check_lang
+from .i18n import DEFAULT_LANG, Catalogue
 from .procedure import Stage
 from .record import Checkpoint
 from .state import Matter, Notice, Progress, Sitting, VillageState, VoteResult
@@ -39,7 +39,7 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
-_WORDS: dict[str, tuple[str, str, str]] = {
+_WORDS = Catalogue({
     "title": ("关于{title}的公示", "關於{title}的公示", "Public notice: {title}"),
     "impl_title": ("关于{title}实施结果的公示", "關於{title}實施結果的公示",
                    "Public notice of implementation: {title}"),
@@ -79,11 +79,11 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "completed": ("完成日期", "完成日期", "Completed on"),
     "attachment": ("附件{name}（SHA-256 {sha}）", "附件{name}（SHA-256 {sha}）",
                    "attachment {name} (SHA-256 {sha})"),
-}
+})
 
 
 def _w(key: str, lang: str, **fields: object) -> str:
-    return _WORDS[key][LANGS.index(check_lang(lang))].format(**fields)
+    return _WORDS.text(key, lang, **fields)
 
 
 def _colon(lang: str) -> str:

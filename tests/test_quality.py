@@ -125,3 +125,13 @@ def test_every_message_key_used_in_the_code_exists():
         used |= set(re.findall(r'"((?:err|find)_[a-z_]+)"', path.read_text(encoding="utf-8")))
     used = {k for k in used if not k.endswith("_")}
     assert used <= set(CATALOGUE), sorted(used - set(CATALOGUE))
+
+
+def test_a_catalogue_refuses_a_missing_or_empty_translation():
+    from deliberate.i18n import Catalogue
+
+    with pytest.raises(ValueError, match="3 languages"):
+        Catalogue({"k": ("一", "一")})
+    with pytest.raises(ValueError, match="empty"):
+        Catalogue({"k": ("一", " ", "one")})
+    assert Catalogue({"k": ("{n}人", "{n}人", "{n} people")}).text("k", "en", n=3) == "3 people"

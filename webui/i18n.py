@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from flask import g, request, session
 
-from deliberate.i18n import DEFAULT_LANG, LANGS
+from deliberate.i18n import DEFAULT_LANG, LANGS, Catalogue
 
 __all__ = ["LANG_NAMES", "WORDS", "current_lang", "select_locale", "t"]
 
 LANG_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
 _BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
-WORDS: dict[str, tuple[str, str, str]] = {
+WORDS = Catalogue({
     "app": ("村级议事表决", "村級議事表決", "Village deliberation"),
     "login": ("登录", "登入", "Log in"),
     "logout": ("退出", "登出", "Log out"),
@@ -165,7 +165,7 @@ WORDS: dict[str, tuple[str, str, str]] = {
     "language": ("语言", "語言", "Language"),
     "no_sittings": ("暂无会议", "暫無會議", "No sittings yet"),
     "state": ("状态", "狀態", "State"),
-}
+}, may_be_empty_in_english=frozenset({"people"}))
 
 
 def current_lang() -> str:
@@ -173,8 +173,7 @@ def current_lang() -> str:
 
 
 def t(key: str, **fields: object) -> str:
-    text = WORDS[key][LANGS.index(current_lang())]
-    return text.format(**fields) if fields else text
+    return WORDS.text(key, current_lang(), **fields)
 
 
 def _choose() -> str:
