@@ -423,3 +423,24 @@ def test_every_post_endpoint_survives_bad_input(live_app, data):
     response = client.post(path, data={**form, "csrf_token": csrf(client)})
     assert response.status_code < 500, (path, form)
     assert height(app) == before, (path, form)
+
+
+def test_the_demo_never_lands_in_a_real_village_database(tmp_path):
+    from deliberate.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'real.sqlite3'}")
+    store.create_village("jinding", "金町村")
+    runner = CliRunner()
+    assert ensure_demo(store, lambda argv: runner.invoke(cli, argv)) is False
+    assert [v for v, _ in store.villages()] == ["jinding"]
+    # In the demo's own database, a changed password survives a restart.
+    demo = open_store(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    assert ensure_demo(demo, lambda argv: runner.invoke(cli, argv)) is True
+    from webui.auth import add_account
+    add_account(demo.engine, "chair", "a-new-secret", {"chair"}, "主持人", village="demo")
+    ensure_demo(demo, lambda argv: runner.invoke(cli, argv))
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "SECRET_KEY": "x"})
+    client = app.test_client()
+    token = csrf(client)
+    assert client.post("/login", data={"username": "chair", "password": DEMO_PASSWORD,
+                                       "csrf_token": token}).status_code == 401

@@ -24,12 +24,16 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app()
     store = app.extensions["deliberate"]
+    demo = False
     if not args.no_demo:
         runner = CliRunner()
-        ensure_demo(store, lambda argv: runner.invoke(cli, argv))
+        demo = ensure_demo(store, lambda argv: runner.invoke(cli, argv))
     print(f"议事厅 / deliberate: http://{args.host}:{args.port}/")
-    print(f"演示账号 / demo logins (password {DEMO_PASSWORD}): "
-          + ", ".join(username for username, *_ in DEMO_ACCOUNTS))
+    if demo:
+        print(f"演示账号 / demo logins (password {DEMO_PASSWORD}): "
+              + ", ".join(username for username, *_ in DEMO_ACCOUNTS))
+    else:
+        print("此数据库已有村庄，未安装示范数据 / this database holds villages: no demo installed")
     app.run(host=args.host, port=args.port, threaded=True)
 
 

@@ -22,11 +22,30 @@ DEMO_ACCOUNTS = (
 )
 
 
-def ensure_demo(store: SqlRepository, runner: Any) -> None:
-    """Install the demo village (via the CLI's ``demo``) and the demo accounts; idempotent."""
+def ensure_demo(store: SqlRepository, runner: Any) -> bool:
+    """Install the demo village (via the CLI's ``demo``) and its accounts, but only into a
+    database that is empty or already the demo's: a real village's database never gets accounts
+    with a published password. Existing accounts are left alone. Returns whether the demo is there.
+    """
+    villages = {v for v, _ in store.villages()}
+    if villages - {"demo"}:
+        return False
     result = runner(["--db", store.engine.url.render_as_string(hide_password=False), "demo"])
     if result.exit_code != 0:
         raise RuntimeError(result.output)
+    existing = _usernames(store)
     for username, roles, name, person in DEMO_ACCOUNTS:
-        add_account(store.engine, username, DEMO_PASSWORD, roles, name, village="demo",
-                    person=person)
+        if username not in existing:
+            add_account(store.engine, username, DEMO_PASSWORD, roles, name, village="demo",
+                        person=person)
+    return True
+
+
+def _usernames(store: SqlRepository) -> set[str]:
+    from sqlalchemy import select
+
+    from deliberate.store.models import AccountRow
+
+    t = AccountRow.__table__
+    with store.engine.connect() as conn:
+        return {r.username for r in conn.execute(select(t.c.username))}
