@@ -157,7 +157,12 @@ def _find_matter(state: VillageState, matter_id: str) -> Matter:
     return matter
 
 
-def _last_notice(matter: Matter, stage: Stage) -> Notice:
+def _notice(matter: Matter, stage: Stage, number: int | None) -> Notice:
+    """The matter's notice ``number`` (1-based over all its notices), or its latest of ``stage``."""
+    if number is not None:
+        if 1 <= number <= len(matter.notices) and matter.notices[number - 1].stage is stage:
+            return matter.notices[number - 1]
+        raise NoticeError("err_no_notice")
     for notice in reversed(matter.notices):
         if notice.stage is stage:
             return notice
@@ -165,11 +170,14 @@ def _last_notice(matter: Matter, stage: Stage) -> Notice:
 
 
 def resolution_notice(state: VillageState, matter_id: str, *, village: str,
-                      checkpoint: Checkpoint, url: str | None = None) -> ResolutionNotice:
-    """The resolution notice of ``matter_id``: its latest notice and the vote that adopted it."""
+                      checkpoint: Checkpoint, url: str | None = None,
+                      number: int | None = None) -> ResolutionNotice:
+    """The resolution notice of ``matter_id`` — its notice ``number``, or its latest — with the
+    vote that adopted the matter before that notice was posted."""
     matter = _find_matter(state, matter_id)
-    notice = _last_notice(matter, Stage.RESOLUTION_NOTICE)
-    adopting = [r for r in matter.results if r.stage is Stage.RESOLUTION and r.passed]
+    notice = _notice(matter, Stage.RESOLUTION_NOTICE, number)
+    adopting = [r for r in matter.results if r.stage is Stage.RESOLUTION and r.passed
+                and r.closed_at.date() <= notice.published_on]
     if not adopting:
         raise NoticeError("err_no_notice")
     result = adopting[-1]
@@ -222,7 +230,10 @@ class ImplementationNotice:
 
 
 def implementation_notice(state: VillageState, matter_id: str, *, village: str,
-                          checkpoint: Checkpoint, url: str | None = None) -> ImplementationNotice:
+                          checkpoint: Checkpoint, url: str | None = None,
+                          number: int | None = None) -> ImplementationNotice:
+    """The implementation notice of ``matter_id``: its notice ``number``, or its latest."""
     matter = _find_matter(state, matter_id)
     return ImplementationNotice(village, matter,
-                                _last_notice(matter, Stage.IMPLEMENTATION_NOTICE), checkpoint, url)
+                                _notice(matter, Stage.IMPLEMENTATION_NOTICE, number), checkpoint,
+                                url)

@@ -1,12 +1,19 @@
-"""Pages anyone can open. (The full public side — results, notices, objections — is its own
-piece of work; this lists villages and their sittings.)"""
+"""Pages anyone can open, without logging in: each village's matters, a matter's steps and results,
+its printable notices, and how to check that the record was not rewritten."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, render_template
+import segno
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 
+from deliberate.notice import implementation_notice, percent, resolution_notice, yuan
+from deliberate.procedure import Stage
+from deliberate.record import Checkpoint, to_jsonl
+
+from .i18n import current_lang
 from .services import ledger, store
 
 __all__ = ["bp"]
@@ -22,3 +29,107 @@ def index() -> Any:
         sittings = sorted(state.sittings.values(), key=lambda s: s.scheduled_for, reverse=True)
         villages.append((village, name, sittings))
     return render_template("public/index.html", villages=villages)
+
+
+def _village(village: str) -> str:
+    names = dict(store().villages())
+    if village not in names:
+        abort(404)
+    return names[village]
+
+
+@bp.get("/p/<village>")
+def village_page(village: str) -> Any:
+    name = _village(village)
+    book = ledger(village)
+    state = book.state
+    groups: dict[Stage, list[Any]] = {}
+    for m in sorted(state.matters.values(), key=lambda m: m.history[-1].at, reverse=True):
+        groups.setdefault(m.stage, []).append(m)
+    order = [s for s in Stage if s in groups]
+    return render_template("public/village.html", village=village, name=name, groups=groups,
+                           order=order, checkpoint=book.checkpoint)
+
+
+@bp.get("/p/<village>/m/<matter>")
+def matter_page(village: str, matter: str) -> Any:
+    name = _village(village)
+    state = ledger(village).state
+    m = state.matters.get(matter)
+    if m is None:
+        abort(404)
+    marks = {}
+    for mark in m.history:
+        marks.setdefault(mark.stage, mark)
+    sittings = sorted((s for s in state.sittings.values() if matter in s.agenda),
+                      key=lambda s: s.scheduled_for)
+    return render_template("public/matter.html", village=village, name=name, m=m, marks=marks,
+                           sittings=sittings, percent=percent, yuan=yuan, Stage=Stage)
+
+
+def _qr(url: str) -> str:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=3, xmldecl=False, svgns=False,
+                                    title=url)
+    return out.getvalue().decode()
+
+
+@bp.get("/p/<village>/m/<matter>/notice/<int:number>")
+def notice(village: str, matter: str, number: int) -> Any:
+    """A notice ready to print on one A4 page, with its QR code and the record's checkpoint."""
+    name = _village(village)
+    book = ledger(village)
+    state = book.state
+    m = state.matters.get(matter)
+    if m is None or not 1 <= number <= len(m.notices):
+        abort(404)
+    published = [e for e in store().entries_of_type(village, "notice_published")
+                 if e.payload["matter"] == matter]
+    entry = published[number - 1]
+    checkpoint = Checkpoint(entry.height, entry.hash)
+    url = url_for("public.matter_page", village=village, matter=matter, _external=True)
+    lang = current_lang()
+    if m.notices[number - 1].stage is Stage.RESOLUTION_NOTICE:
+        fields = resolution_notice(state, matter, village=name, checkpoint=checkpoint, url=url,
+                                   number=number)
+        title, lines, implementation = fields.title(lang), fields.lines(lang), None
+    else:
+        implementation = implementation_notice(state, matter, village=name, checkpoint=checkpoint,
+                                               url=url, number=number)
+        title, lines = implementation.title(lang), None
+    return render_template("public/notice.html", village=village, name=name, m=m, title=title,
+                           lines=lines, implementation=implementation, qr=_qr(url),
+                           checkpoint=checkpoint, url=url, yuan=yuan,
+                           notice=m.notices[number - 1])
+
+
+@bp.get("/p/<village>/verify")
+def verify_page(village: str) -> Any:
+    name = _village(village)
+    book = ledger(village)
+    published = store().entries_of_type(village, "notice_published")
+    state = book.state
+    notices = [(e, state.matters[e.payload["matter"]]) for e in published
+               if e.payload["matter"] in state.matters]
+    receipt = (request.args.get("receipt") or "").strip()[:40]
+    found = None
+    if receipt:
+        # As typed, then in capitals: the phone shows receipts in capitals, people type either.
+        found = [(r, choice) for s in state.sittings.values() for r in s.results if r.secret
+                 for choice in [r.receipt(receipt) or r.receipt(receipt.upper())]
+                 if choice is not None]
+    return render_template("public/verify.html", village=village, name=name,
+                           checkpoint=book.checkpoint, notices=notices, receipt=receipt,
+                           found=found)
+
+
+@bp.get("/p/<village>/log.jsonl")
+def log(village: str) -> Response:
+    """The village's whole log, one entry per line, to check with ``deliberate verify``."""
+    _village(village)
+    lines = (line + "\n" for line in to_jsonl(ledger(village).entries()))
+    response = Response(stream_with_context(lines), mimetype="application/x-ndjson")
+    response.headers["Content-Disposition"] = f'attachment; filename="{village}.jsonl"'
+    return response
+
+

@@ -369,6 +369,14 @@ class SqlRepository:
             with self._lock:
                 self._cache[village] = stored
 
+    def entries_of_type(self, village: str, type_: str) -> list[Entry]:
+        """The village's entries of one type, in order — e.g. the notices as published, whose
+        heights and hashes are the checkpoints printed on them."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(_L).where(_L.c.village == village, _L.c.type == type_)
+                                .order_by(_L.c.height)).all()
+        return [_entry(r) for r in rows]
+
     def settings(self, village: str) -> dict[str, Any]:
         """The village's settings (notice periods, procedure variant, thresholds), as saved."""
         with self.engine.connect() as conn:
