@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from deliberate.store import open_store
 
-from . import admin, auth, ballot, hall, matters, public, screen
+from . import admin, auth, ballot, hall, matters, objections, public, screen
 from .auth import _Limiter, current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
@@ -64,7 +64,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
-    for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp):
+    for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp,
+                      objections.bp):
         app.register_blueprint(blueprint)
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"t": t, "lang": current_lang(), "LANG_NAMES": LANG_NAMES,
+                "return_targets": objections.return_targets,
                 "account": current_account(), "html_lang": current_lang().replace("_", "-")}
 
     @app.errorhandler(CSRFError)

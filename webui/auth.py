@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hall.minutes": frozenset({"chair", "clerk"}),
     "hall.links": frozenset({"chair", "clerk"}),
     "matters.manage": frozenset({"admin", "chair", "clerk"}),
+    "objections.answer": frozenset({"supervisor"}),
     "admin": frozenset({"admin"}),
 }
 

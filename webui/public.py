@@ -14,7 +14,7 @@ from deliberate.procedure import Stage
 from deliberate.record import Checkpoint, to_jsonl
 
 from .i18n import current_lang
-from .services import ledger, store
+from .services import ledger, now, store
 
 __all__ = ["bp"]
 
@@ -64,7 +64,8 @@ def matter_page(village: str, matter: str) -> Any:
     sittings = sorted((s for s in state.sittings.values() if matter in s.agenda),
                       key=lambda s: s.scheduled_for)
     return render_template("public/matter.html", village=village, name=name, m=m, marks=marks,
-                           sittings=sittings, percent=percent, yuan=yuan, Stage=Stage)
+                           sittings=sittings, percent=percent, yuan=yuan, Stage=Stage,
+                           today=now().date())
 
 
 def _qr(url: str) -> str:

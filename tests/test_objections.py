@@ -1,0 +1,107 @@
+"""Objections through the web: lodged by anyone during the notice period (limited per hour),
+answered by the supervisory committee, published with the matter; upheld ones send it back."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+import pytest
+from click.testing import CliRunner
+from test_webui import csrf, login
+
+from deliberate import Ledger, Stage
+from deliberate.cli import main as cli
+from deliberate.demo import Driver
+from deliberate.store.roster import load_roster
+from webui import create_app
+from webui.demo import ensure_demo
+from webui.objections import LODGE_PER_HOUR
+
+
+@pytest.fixture
+def village(tmp_path):
+    """A fresh demo, plus a matter whose resolution notice is posted, and a clock in its period."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'o.sqlite3'}", "SECRET_KEY": "o",
+                      "TESTING": True})
+    runner = CliRunner()
+    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    store = app.extensions["deliberate"]
+    ledger = Ledger("demo", store)
+    driver = Driver(ledger, load_roster(store.engine, "demo"), ledger.state.last_at + timedelta(minutes=1))
+    driver.sittings = 900
+    driver.to_stage(driver.raise_matter("road", "硬化村道"), Stage.RESOLUTION_NOTICE)
+    driver.publish("road")
+    period = ledger.state.matters["road"].notice.period
+    moment = datetime.combine(period.first, time(10), driver.now.tzinfo)
+    app.config["CLOCK"] = lambda: moment
+    return app, ledger, period
+
+
+def _lodge(client, text="路面宽度不够", contact=None):
+    token = csrf(client, "/login")  # any page of the session will do
+    data = {"text": text, "csrf_token": token, **({"contact": contact} if contact else {})}
+    return client.post("/p/demo/m/road/objections", data=data)
+
+
+def test_lodge_answer_and_publish(village):
+    app, ledger, period = village
+    public = app.test_client()
+    page = public.get("/p/demo/m/road").get_data(as_text=True)
+    assert "提出异议" in page and str(period.first) in page
+    response = _lodge(public, contact="13800000000")
+    assert "异议已收到" in public.get(response.headers["Location"]).get_data(as_text=True)
+    objection = ledger.state.matters["road"].objections[0]
+    assert objection.contact == "13800000000" and objection.pending
+    supervisor = login(app, "supervisor")
+    queue = supervisor.get("/v/demo/objections").get_data(as_text=True)
+    due = objection.lodged_on + timedelta(days=3)
+    assert "路面宽度不够" in queue and str(due) in queue
+    token = csrf(supervisor, "/v/demo/objections")
+    supervisor.post(f"/v/demo/objections/road/{objection.id}",
+                    data={"answer": "宽度符合规划，异议不成立", "csrf_token": token})
+    assert not ledger.state.matters["road"].objections[0].pending
+    published = public.get("/p/demo/m/road").get_data(as_text=True)
+    assert "宽度符合规划，异议不成立" in published
+    assert "13800000000" not in published  # the contact goes to the committee, not the public
+    assert "暂无待答复的异议" in supervisor.get("/v/demo/objections").get_data(as_text=True)
+
+
+def test_an_upheld_objection_sends_the_matter_back(village):
+    app, ledger, _ = village
+    _lodge(app.test_client())
+    objection = ledger.state.matters["road"].objections[0]
+    supervisor = login(app, "supervisor")
+    token = csrf(supervisor, "/v/demo/objections")
+    supervisor.post(f"/v/demo/objections/road/{objection.id}",
+                    data={"answer": "表决时未达到法定人数，须重新表决", "upheld": "1",
+                          "return_to": "resolution", "csrf_token": token})
+    assert ledger.state.matters["road"].stage is Stage.RESOLUTION
+
+
+def test_outside_the_period_and_empty_objections_are_refused(village):
+    app, ledger, period = village
+    client = app.test_client()
+    refused = client.get(_lodge(client, text="   ").headers["Location"]).get_data(as_text=True)
+    assert re.search(r'class="flash error"', refused)
+    app.config["CLOCK"] = lambda: datetime.combine(period.last + timedelta(days=1), time(10),
+                                                   ledger.state.last_at.tzinfo)
+    late = client.get(_lodge(client).headers["Location"]).get_data(as_text=True)
+    assert "不在公示期" in late
+    assert ledger.state.matters["road"].objections == ()
+    assert "提出异议" not in client.get("/p/demo/m/road").get_data(as_text=True)  # no form
+
+
+def test_lodging_is_limited_per_address_and_hour(village):
+    app, ledger, _ = village
+    client = app.test_client()
+    for i in range(LODGE_PER_HOUR):
+        assert _lodge(client, text=f"异议{i}").status_code == 302
+    assert _lodge(client, text="再一条").status_code == 429
+    assert len(ledger.state.matters["road"].objections) == LODGE_PER_HOUR
+
+
+def test_only_the_supervisory_committee_answers(village):
+    app, _, _ = village
+    assert login(app, "chair").get("/v/demo/objections").status_code == 403
+    assert app.test_client().get("/v/demo/objections").status_code == 302
