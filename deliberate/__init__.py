@@ -38,6 +38,7 @@ from .record import Checkpoint, Entry, Verification, from_jsonl, to_jsonl, verif
 from .repository import InMemoryRepository, Repository
 from .roster import BodyRoster, Roster
 from .state import VillageState
+from .submission import Channel, SubmissionStatus
 from .tally import Attendance, Choice, Tally
 from .village import decide, evolve, replay
 
@@ -52,6 +53,7 @@ __all__ = [
     "Body",
     "BodyRoster",
     "ChainBroken",
+    "Channel",
     "Checkpoint",
     "Choice",
     "ConcurrencyConflict",
@@ -79,6 +81,7 @@ __all__ = [
     "Repository",
     "Roster",
     "Stage",
+    "SubmissionStatus",
     "Tally",
     "TellerError",
     "Verification",

@@ -14,12 +14,14 @@ from .periods import HolidayCalendar
 from .procedure import Procedure, Stage
 from .roster import BodyRoster
 from .rules.model import Rule
+from .submission import Channel
 from .tally import Choice, Tally
 
 __all__ = [
     "AdjournSitting",
     "AmendPlan",
     "AnswerObjection",
+    "AnswerSubmission",
     "AppointTellers",
     "Attachment",
     "CastBallot",
@@ -34,6 +36,7 @@ __all__ = [
     "ConveneSitting",
     "EnterCardCount",
     "LodgeObjection",
+    "LodgeSubmission",
     "OpenSitting",
     "OpenVote",
     "PublishNotice",
@@ -43,6 +46,7 @@ __all__ = [
     "RecordTownshipReview",
     "RequireRehold",
     "ReturnMatter",
+    "TakeUpSubmission",
     "WithdrawMatter",
 ]
 
@@ -226,7 +230,6 @@ class LodgeObjection:
     objection: str
     lodged_on: date
     text: str
-    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +266,46 @@ class CompleteImplementation:
     summary: str
 
 
+@dataclass(frozen=True, slots=True)
+class LodgeSubmission:
+    """A villager's need or opinion (民情), sent online or taken down by a clerk.
+
+    Who sent it and how to reach them are personal data and not part of the public record: the
+    caller keeps them apart (the web UI's store does), keyed by ``submission``.
+    """
+
+    submission: str
+    received_on: date
+    text: str
+    channel: Channel = Channel.ONLINE
+    recorded_by: str | None = None  # the clerk who took it down (Channel.CLERK)
+
+
+@dataclass(frozen=True, slots=True)
+class TakeUpSubmission:
+    """The submission became ``matter``: it is followed from then on as that matter."""
+
+    submission: str
+    matter: str
+    on: date
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSubmission:
+    """The submission is settled without a matter (handled directly, or out of the village's
+    remit); the answer is public."""
+
+    submission: str
+    answered_on: date
+    answer: str
+    by: str
+
+
 Command = (RaiseMatter | AmendPlan | ConveneSitting | CheckIn | CheckOut | AppointTellers
            | OpenSitting | OpenVote | CastBallot | EnterCardCount | ConfirmCardCount | CloseVote
            | RecordMinutes | AdjournSitting | CloseSitting | ReturnMatter | RequireRehold
            | WithdrawMatter | RecordTownshipReview | PublishNotice | LodgeObjection
-           | AnswerObjection | CloseNotice | RecordProgress | CompleteImplementation)
+           | AnswerObjection | CloseNotice | RecordProgress | CompleteImplementation
+           | LodgeSubmission | TakeUpSubmission | AnswerSubmission)
 

@@ -16,6 +16,7 @@ from .ledger import Ledger
 from .procedure import PROCEDURES, STATUTORY, Procedure, Stage, StepKind
 from .roster import Roster
 from .rules.presets import preset
+from .submission import Channel
 from .tally import Choice, Tally
 
 __all__ = ["DEMO_CONTACTS", "Driver", "build_demo", "convene_live"]
@@ -152,9 +153,16 @@ def build_demo(ledger: Ledger, roster: Roster, start: datetime) -> Driver:
     import hashlib
 
     d = Driver(ledger, roster, start)
+    # Villagers' submissions (民情): told to a clerk at a bench meeting, or sent online.
+    d.do(c.LodgeSubmission("q1", d.today, "村道晚上太黑，老人出门不方便，希望修好路灯。", Channel.CLERK,
+                           recorded_by="p0003"))
+    d.do(c.LodgeSubmission("q2", d.today, "三组的灌溉水渠年久失修，放水时漏得厉害。"))
+    d.do(c.LodgeSubmission("q3", d.today, "村口垃圾桶经常满了没人清。"))
+    d.do(c.AnswerSubmission("q3", d.today, "已与保洁员约定每天下午清运一次。", by="p0003"))
     # Finished: street lights, decided by a villagers' meeting with raised cards.
     d.raise_matter("lights", "修缮村道路灯", amount=8_600_000,
                    description="村民在板凳议事会上反映村道夜间照明不足。", plan="更换路灯42盏，预算8.6万元。")
+    d.do(c.TakeUpSubmission("q1", "lights", d.today, by="p0001"))
     for _ in range(3):
         d.advance("lights")
     d.hold_vote("lights", cards=True, close=False)
@@ -182,6 +190,7 @@ def build_demo(ledger: Ledger, roster: Roster, start: datetime) -> Driver:
     d.publish("bridge")
     # Under review by the party members' meeting.
     d.raise_matter("channel", "修建灌溉水渠", amount=12_000_000, plan="新建水渠1.2公里。")
+    d.do(c.TakeUpSubmission("q2", "channel", d.today, by="p0001"))
     d.to_stage("channel", Stage.REVIEW)
     # Just proposed.
     d.raise_matter("pavilion", "修建村口议事亭", amount=3_000_000)
@@ -194,6 +203,8 @@ def build_demo(ledger: Ledger, roster: Roster, start: datetime) -> Driver:
                    amount=180_000_000)
     d.to_stage("columbarium", Stage.IMPLEMENTATION)
     d.do(c.RecordProgress("columbarium", "e1", d.today, "完成地基", 60_000_000))
+    d.do(c.LodgeSubmission("q4", d.today, "希望村里每年组织一次老年人免费体检。", Channel.CLERK,
+                           recorded_by="p0003"))
     return d
 
 

@@ -16,6 +16,7 @@ from .commands import Attachment
 from .procedure import Action, Procedure, Stage
 from .roster import BodyRoster
 from .rules.model import Rule
+from .submission import Channel
 from .tally import Attendance, Choice, Tally
 
 __all__ = [
@@ -43,6 +44,9 @@ __all__ = [
     "SittingClosed",
     "SittingConvened",
     "SittingOpened",
+    "SubmissionAnswered",
+    "SubmissionLodged",
+    "SubmissionTakenUp",
     "TellersAppointed",
     "TookPart",
     "TownshipReviewed",
@@ -281,7 +285,6 @@ class ObjectionLodged:
     objection: str
     lodged_on: date
     text: str
-    contact: str | None
 
 
 @dataclass(**_EVENT)
@@ -324,11 +327,40 @@ class ImplementationCompleted:
     to_stage: Stage
 
 
+@dataclass(**_EVENT)
+class SubmissionLodged:
+    at: datetime
+    submission: str
+    received_on: date
+    text: str
+    channel: Channel
+    recorded_by: str | None
+
+
+@dataclass(**_EVENT)
+class SubmissionTakenUp:
+    at: datetime
+    submission: str
+    matter: str
+    on: date
+    by: str
+
+
+@dataclass(**_EVENT)
+class SubmissionAnswered:
+    at: datetime
+    submission: str
+    answered_on: date
+    answer: str
+    by: str
+
+
 Event = (MatterRaised | PlanAmended | SittingConvened | CheckedIn | CheckedOut | TellersAppointed
          | SittingOpened | VoteOpened | BallotCast | TookPart | SecretBallotCast | CardCountEntered
          | CardCountConfirmed | VoteClosed | MinutesRecorded | SittingAdjourned | SittingClosed
          | MatterReturned | MatterWithdrawn | TownshipReviewed | NoticePublished | ObjectionLodged
-         | ObjectionAnswered | NoticeClosed | ProgressRecorded | ImplementationCompleted)
+         | ObjectionAnswered | NoticeClosed | ProgressRecorded | ImplementationCompleted
+         | SubmissionLodged | SubmissionTakenUp | SubmissionAnswered)
 
 # The record's "type" field names each event by its snake_case name.
 EVENT_TYPES: dict[str, type] = {

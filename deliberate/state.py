@@ -16,6 +16,7 @@ from .procedure import Action, Procedure, SittingState, Stage, Step
 from .roster import BodyRoster
 from .rules.model import Rule
 from .rules.outcome import Outcome
+from .submission import Channel, SubmissionStatus
 from .tally import Attendance, Choice, Tally
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Progress",
     "Sitting",
     "StageMark",
+    "Submission",
     "VillageState",
     "Vote",
     "VoteResult",
@@ -60,7 +62,6 @@ class Objection:
     stage: Stage
     lodged_on: date
     text: str
-    contact: str | None
     answered_on: date | None = None
     answer: str | None = None
     upheld: bool | None = None
@@ -148,6 +149,7 @@ class Matter:
     voting: str | None = None  # the open vote on it, if any
     completed_on: date | None = None
     completion: str | None = None
+    submissions: tuple[str, ...] = ()  # the villagers' submissions it took up
 
     @property
     def step(self) -> Step | None:
@@ -243,6 +245,22 @@ class Sitting:
 
 
 @dataclass(frozen=True, slots=True)
+class Submission:
+    """A villager's need or opinion (民情) and where it stands; see :mod:`deliberate.submission`."""
+
+    id: str
+    received_on: date
+    text: str
+    channel: Channel
+    recorded_by: str | None
+    status: SubmissionStatus = SubmissionStatus.RECEIVED
+    matter: str | None = None  # the matter it became, once taken up
+    settled_on: date | None = None  # taken up or answered on
+    answer: str | None = None
+    by: str | None = None  # who took it up or answered it
+
+
+@dataclass(frozen=True, slots=True)
 class VillageState:
     """Matters and sittings by id; ``votes`` holds each sitting's open vote, if any.
 
@@ -253,6 +271,7 @@ class VillageState:
     matters: PMap[str, Matter] = field(default_factory=PMap)
     sittings: PMap[str, Sitting] = field(default_factory=PMap)
     votes: PMap[str, Vote] = field(default_factory=PMap)
+    submissions: PMap[str, Submission] = field(default_factory=PMap)
     last_at: datetime | None = None
     # How many appends the repository has made for this village when it handed out this state.
     # Set by the repository, never by events; an append is refused unless it still holds, so a

@@ -57,10 +57,12 @@ from .state import (
     Progress,
     Sitting,
     StageMark,
+    Submission,
     VillageState,
     Vote,
     VoteResult,
 )
+from .submission import Channel, SubmissionStatus
 from .tally import Choice, Tally, check_count
 from .values import updated as replace
 
@@ -81,13 +83,24 @@ def _text(field: str, value: object, *, limit: int = _MAX_TEXT, optional: bool =
         raise InvalidInput("err_empty", field=field)
     if len(value) > limit:
         raise InvalidInput("err_bad_value", field=field, detail=f"longer than {limit} characters")
-    return value
+    return _printable(field, value)
 
 
 def _free_text(field: str, value: object) -> str:
     """Text that may be empty (a description, a first plan)."""
     if not isinstance(value, str) or len(value) > _MAX_TEXT:
         raise InvalidInput("err_bad_value", field=field, detail="text up to 20,000 characters")
+    return _printable(field, value)
+
+
+# Control characters other than tab and line breaks: NUL cannot be stored in PostgreSQL's text,
+# and none of them belongs in a notice anyone reads.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(field: str, value: str) -> str:
+    if _CONTROL.search(value):
+        raise InvalidInput("err_control_chars", field=field)
     return value
 
 
@@ -530,8 +543,7 @@ def _lodge(state: VillageState, cmd: c.LodgeObjection, now: datetime) -> tuple[A
         raise NoticeError("err_outside_period", on=cmd.lodged_on, first=notice.period.first,
                           last=notice.period.last)
     return (e.ObjectionLodged(at=now, matter=matter.id, objection=cmd.objection,
-                              lodged_on=cmd.lodged_on, text=_text("text", cmd.text, limit=5000),
-                              contact=_text("contact", cmd.contact, limit=200, optional=True)),)
+                              lodged_on=cmd.lodged_on, text=_text("text", cmd.text, limit=5000)),)
 
 
 @_handles(c.AnswerObjection)
@@ -593,6 +605,55 @@ def _complete(state: VillageState, cmd: c.CompleteImplementation,
     to = matter.procedure.next(matter.stage, Action.COMPLETE)
     return (e.ImplementationCompleted(at=now, matter=matter.id, on=cmd.on,
                                       summary=_text("summary", cmd.summary), to_stage=to),)
+
+
+def _received(state: VillageState, submission: object) -> Submission:
+    found = state.submissions.get(submission) if isinstance(submission, str) else None
+    if found is None:
+        raise NotFound("err_unknown", kind="民情/submission", id=submission)
+    if found.status is not SubmissionStatus.RECEIVED:
+        raise AlreadyExists("err_submission_settled", id=found.id,
+                            status=found.status)
+    return found
+
+
+@_handles(c.LodgeSubmission)
+def _submit(state: VillageState, cmd: c.LodgeSubmission, now: datetime) -> tuple[Any, ...]:
+    _ident("submission", cmd.submission)
+    if cmd.submission in state.submissions:
+        raise AlreadyExists("err_exists", kind="民情/submission", id=cmd.submission)
+    channel = _isinstance("channel", cmd.channel, Channel)
+    recorded_by = _text("recorded_by", cmd.recorded_by, limit=200, optional=True)
+    if (channel is Channel.CLERK) != (recorded_by is not None):
+        # Whoever took a submission down answers for it; one sent online names no clerk.
+        raise InvalidInput("err_recorded_by", channel=channel)
+    return (e.SubmissionLodged(at=now, submission=cmd.submission,
+                               received_on=_isinstance("received_on", cmd.received_on, date),
+                               text=_text("text", cmd.text, limit=5000), channel=channel,
+                               recorded_by=recorded_by),)
+
+
+@_handles(c.TakeUpSubmission)
+def _take_up(state: VillageState, cmd: c.TakeUpSubmission, now: datetime) -> tuple[Any, ...]:
+    submission = _received(state, cmd.submission)
+    matter = _matter(state, cmd.matter)
+    on = _isinstance("on", cmd.on, date)
+    if on < submission.received_on:
+        raise InvalidInput("err_before_received", on=on, received=submission.received_on)
+    return (e.SubmissionTakenUp(at=now, submission=submission.id, matter=matter.id, on=on,
+                                by=_ident("by", cmd.by)),)
+
+
+@_handles(c.AnswerSubmission)
+def _answer_submission(state: VillageState, cmd: c.AnswerSubmission,
+                       now: datetime) -> tuple[Any, ...]:
+    submission = _received(state, cmd.submission)
+    on = _isinstance("answered_on", cmd.answered_on, date)
+    if on < submission.received_on:
+        raise InvalidInput("err_before_received", on=on, received=submission.received_on)
+    return (e.SubmissionAnswered(at=now, submission=submission.id, answered_on=on,
+                                 answer=_text("answer", cmd.answer, limit=5000),
+                                 by=_ident("by", cmd.by)),)
 
 
 # --- evolve -----------------------------------------------------------------------------------
@@ -843,8 +904,7 @@ def _(state: VillageState, ev: e.NoticePublished) -> VillageState:
 def _(state: VillageState, ev: e.ObjectionLodged) -> VillageState:
     m = state.matters[ev.matter]
     assert m.notice is not None
-    objection = Objection(ev.objection, m.notice.number, m.stage, ev.lodged_on, ev.text,
-                          ev.contact)
+    objection = Objection(ev.objection, m.notice.number, m.stage, ev.lodged_on, ev.text)
     return _put_matter(state, replace(m, objections=(*m.objections, objection)))
 
 
@@ -870,6 +930,32 @@ def _(state: VillageState, ev: e.ProgressRecorded) -> VillageState:
     m = state.matters[ev.matter]
     entry = Progress(ev.entry, ev.on, ev.description, ev.spent, ev.attachments)
     return _put_matter(state, replace(m, progress=(*m.progress, entry)))
+
+
+def _put_submission(state: VillageState, submission: Submission) -> VillageState:
+    return replace(state, submissions=state.submissions.set(submission.id, submission))
+
+
+@_applies(e.SubmissionLodged)
+def _(state: VillageState, ev: e.SubmissionLodged) -> VillageState:
+    return _put_submission(state, Submission(ev.submission, ev.received_on, ev.text, ev.channel,
+                                             ev.recorded_by))
+
+
+@_applies(e.SubmissionTakenUp)
+def _(state: VillageState, ev: e.SubmissionTakenUp) -> VillageState:
+    m = state.matters[ev.matter]
+    state = _put_matter(state, replace(m, submissions=(*m.submissions, ev.submission)))
+    return _put_submission(state, replace(
+        state.submissions[ev.submission], status=SubmissionStatus.TAKEN_UP, matter=ev.matter,
+        settled_on=ev.on, by=ev.by))
+
+
+@_applies(e.SubmissionAnswered)
+def _(state: VillageState, ev: e.SubmissionAnswered) -> VillageState:
+    return _put_submission(state, replace(
+        state.submissions[ev.submission], status=SubmissionStatus.ANSWERED,
+        settled_on=ev.answered_on, answer=ev.answer, by=ev.by))
 
 
 @_applies(e.ImplementationCompleted)

@@ -156,7 +156,7 @@ def _tamper(url: str, statement: str) -> None:
 
 
 @pytest.mark.parametrize(("statement", "height"), [
-    ("UPDATE log_entry SET payload = replace(payload, '修缮村道路灯', '修建别墅') WHERE height = 1", 1),
+    ("UPDATE log_entry SET payload = replace(payload, '修缮村道路灯', '修建别墅') WHERE height = 5", 5),
     ("UPDATE log_entry SET time = '2020-01-01T00:00:00+08:00' WHERE height = 40", 40),
     ("DELETE FROM log_entry WHERE height = 77", 77),
     ("INSERT INTO log_entry (village, height, parent_hash, type, payload, time, hash) "
@@ -181,11 +181,12 @@ def test_verify_a_tampered_file_and_a_checkpoint(run, tmp_path):
     lines = log.read_text(encoding="utf-8").splitlines()
     head = json.loads(lines[-1])
     forged = tmp_path / "forged.jsonl"
-    forged.write_text("\n".join([*lines[:3], lines[3].replace('"p0002"', '"p9999"'), *lines[4:]]),
+    i = next(i for i, line in enumerate(lines) if '"p0002"' in line)  # a roster entry, early on
+    forged.write_text("\n".join([*lines[:i], lines[i].replace('"p0002"', '"p9999"'), *lines[i + 1:]]),
                       encoding="utf-8")
-    assert forged.read_text(encoding="utf-8").splitlines()[3] != lines[3]
+    assert forged.read_text(encoding="utf-8").splitlines()[i] != lines[i]
     result = run("verify", str(forged), lang="en")
-    assert result.exit_code == 1 and "height 4" in result.output
+    assert result.exit_code == 1 and f"height {i + 1}" in result.output
     printed = f"{head['height']}:{head['hash']}"
     assert run("verify", str(log), "--checkpoint", printed).exit_code == 0
     short = tmp_path / "short.jsonl"

@@ -327,7 +327,7 @@ def test_notice_period_objections_and_close():
     refused(v, c.PublishNotice("m1", v.today, 7, CONTACTS, "村委会"), NoticeError)
     refused(v, c.LodgeObjection("m1", "o0", notice.published_on, "当天"), NoticeError)
     refused(v, c.LodgeObjection("m1", "o0", notice.period.last + timedelta(days=1), "晚了"), NoticeError)
-    v.do(c.LodgeObjection("m1", "o1", notice.period.first, "程序有问题", contact="13800000000"))
+    v.do(c.LodgeObjection("m1", "o1", notice.period.first, "程序有问题"))
     v.do(c.LodgeObjection("m1", "o2", notice.period.last, "账目不清"))
     refused(v, c.LodgeObjection("m1", "o1", notice.period.first, "重复"), AlreadyExists)
     refused(v, c.CloseNotice("m1", notice.period.last), NoticeError)  # the period still runs

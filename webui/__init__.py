@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from deliberate.store import open_store
 
-from . import admin, auth, ballot, hall, matters, objections, public, screen
+from . import admin, auth, ballot, hall, matters, objections, public, screen, submissions
 from .auth import _Limiter, current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
@@ -65,7 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
 
     for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp,
-                      objections.bp):
+                      objections.bp, submissions.bp):
         app.register_blueprint(blueprint)
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).

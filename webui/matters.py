@@ -16,7 +16,7 @@ from deliberate.store.roster import load_roster
 
 from .auth import current_account, require
 from .i18n import t
-from .services import ledger, run, store
+from .services import ledger, now, run, store
 
 __all__ = ["bp"]
 
@@ -64,9 +64,18 @@ def create(village: str) -> Any:
         return redirect(url_for("matters.index", village=village))
     matter = f"m{date.today():%Y%m%d}-{secrets.token_hex(3)}"
     account = current_account()
+    submission = (form.get("submission") or "")[:200]
+    if submission and ledger(village).state.submissions.get(submission) is None:
+        flash(t("bad_request"), "error")
+        return redirect(url_for("submissions.clerk_ledger", village=village))
     if run(village, c.RaiseMatter(matter, (form.get("title") or "")[:500], procedure,
                                   by=account.username, description=(form.get("description") or "")[:20000],
-                                  plan=(form.get("plan") or "")[:20000], amount=amount)):
+                                  plan=(form.get("plan") or "")[:20000], amount=amount,
+                                  origin="villagers" if submission else "party_organisation")):
+        # Raised from a villager's submission: the submission now follows the matter.
+        if submission:
+            run(village, c.TakeUpSubmission(submission, matter, now().date(),
+                                            by=account.person or account.username))
         return redirect(url_for("matters.show", village=village, matter=matter))
     return redirect(url_for("matters.index", village=village))
 

@@ -8,64 +8,54 @@ on the matter's page, and an upheld objection sends the matter back to the step 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import deque
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from deliberate import Stage
 from deliberate import commands as c
 from deliberate.procedure import Action
+from deliberate.store.private import personal, save_personal
 
+from . import public
 from .admin import village_settings
 from .auth import current_account, require
 from .i18n import t
+from .limits import PER_HOUR as LODGE_PER_HOUR
+from .limits import allow, per_hour
 from .services import ledger, now, run, store
 
 __all__ = ["LODGE_PER_HOUR", "bp"]
 
 bp = Blueprint("objections", __name__)
-LODGE_PER_HOUR = 5
-
-
-class _PerHour:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, key: str) -> bool:
-        moment = time.monotonic()
-        with self._lock:
-            q = self._seen.setdefault(key, deque())
-            while q and q[0] < moment - 3600:
-                q.popleft()
-            if len(q) >= LODGE_PER_HOUR:
-                return False
-            q.append(moment)
-            return True
-
-
-def _limiter() -> _PerHour:
-    return current_app.extensions.setdefault("deliberate.objection_limiter", _PerHour())
 
 
 @bp.post("/p/<village>/m/<matter>/objections")
 def lodge(village: str, matter: str) -> Any:
     if village not in dict(store().villages()):
         abort(404)
-    text = (request.form.get("text") or "").strip()[:5000]
-    contact = (request.form.get("contact") or "").strip()[:200] or None
-    back = redirect(url_for("public.matter_page", village=village, matter=matter))
-    if not _limiter().allow(request.remote_addr or "-"):
-        flash(t("objection_limited", count=LODGE_PER_HOUR), "error")
-        return back, 429  # type: ignore[return-value]
+    text = (request.form.get("text") or "").strip()
+    contact = (request.form.get("contact") or "").strip() or None
+
+    def again(status: int) -> Any:
+        # The page again, with the reason and what was typed, not a redirect that loses both.
+        return public.matter_page(village, matter), status
+
+    if contact is not None and (len(contact) > 200 or not contact.isprintable()):
+        flash(t("bad_contact"), "error")
+        return again(400)
+    if not allow("objection"):
+        flash(t("objection_limited", count=per_hour()), "error")
+        return again(429)
     objection = f"o{now():%Y%m%d}-{secrets.token_hex(3)}"
-    if run(village, c.LodgeObjection(matter, objection, now().date(), text, contact)):
-        flash(t("objection_lodged"), "ok")
-    return back
+    if not run(village, c.LodgeObjection(matter, objection, now().date(), text)):
+        return again(404 if matter not in ledger(village).state.matters else 400)
+    # The contact is for the committee only: kept beside the public log, never in it.
+    save_personal(store().engine, village, "objection", f"{matter}/{objection}", name=None,
+                  contact=contact, at=now())
+    flash(t("objection_lodged"), "ok")
+    return redirect(url_for("public.matter_page", village=village, matter=matter))
 
 
 @bp.get("/v/<village>/objections")
@@ -79,7 +69,8 @@ def queue(village: str) -> Any:
                for o in m.pending_objections()]
     pending.sort(key=lambda item: item[2])
     return render_template("objections/queue.html", village=village, pending=pending,
-                           today=now().date())
+                           today=now().date(),
+                           contacts=personal(store().engine, village, "objection"))
 
 
 @bp.post("/v/<village>/objections/<matter>/<objection>")

@@ -65,7 +65,7 @@ def matter_page(village: str, matter: str) -> Any:
                       key=lambda s: s.scheduled_for)
     return render_template("public/matter.html", village=village, name=name, m=m, marks=marks,
                            sittings=sittings, percent=percent, yuan=yuan, Stage=Stage,
-                           today=now().date())
+                           today=now().date(), submissions=state.submissions)
 
 
 def _qr(url: str) -> str:

@@ -8,6 +8,8 @@
   ``objection``, ``progress`` — written in the same transaction as the append and rebuildable
   from the log at any time (``deliberate.store.projections.rebuild``). ``ballot`` has one row per
   person per vote: the unique key is the second guard, after the core, of one person one ballot.
+- personal data kept out of the public log: ``personal`` (who lodged an objection or a submission
+  and how to reach them) and ``attachment_file`` (the files progress entries name by SHA-256).
 - roster: ``household``, ``person``, ``party_membership``, ``seat``, ``representation``,
   ``kinship`` — what ``deliberate roster import`` writes.
 """
@@ -16,11 +18,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, PrimaryKeyConstraint, Text
+from sqlalchemy import Column, Index, LargeBinary, PrimaryKeyConstraint, Text
 from sqlmodel import Field, SQLModel
 
 __all__ = [
     "AccountRow",
+    "AttachmentFileRow",
     "AttendanceRow",
     "BallotBoxRow",
     "BallotRow",
@@ -32,6 +35,7 @@ __all__ = [
     "ObjectionRow",
     "PartyMembershipRow",
     "PersonRow",
+    "PersonalRow",
     "ProgressRow",
     "RepresentationRow",
     "SeatRow",
@@ -272,4 +276,35 @@ class AccountRow(SQLModel, table=True):
     roles: str = Field(max_length=200)
     person: str | None = Field(default=None, max_length=200)
     active: bool = True
+    created_at: datetime
+
+
+class PersonalRow(SQLModel, table=True):
+    """Who lodged an objection or a submission, and how to reach them.
+
+    Personal data: the public log must not carry it (anyone may download the log), so it lives
+    here, readable by officials only. ``kind`` is ``objection`` (``ref`` = "matter/objection") or
+    ``submission`` (``ref`` = the submission's id).
+    """
+
+    __tablename__ = "personal"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    kind: str = Field(primary_key=True, max_length=16)
+    ref: str = Field(primary_key=True, max_length=400)
+    name: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+
+
+class AttachmentFileRow(SQLModel, table=True):
+    """A file a progress entry names by SHA-256: the log holds the hash, this table the bytes, so
+    anyone who downloads the file can check it against the published record."""
+
+    __tablename__ = "attachment_file"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    sha256: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=500)
+    media_type: str = Field(max_length=200)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
