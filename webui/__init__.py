@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from deliberate.store import open_store
 
-from . import admin, auth, ballot, hall, matters, objections, public, screen, submissions
+from . import admin, auth, ballot, hall, matters, objections, public, screen, steps, submissions
 from .auth import _Limiter, current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
@@ -61,11 +61,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store = open_store(app.config["DATABASE_URL"])
     app.extensions["deliberate"] = store
     app.extensions["deliberate.limiter"] = _Limiter()
+
+    @app.before_request
+    def _upload_allowance() -> None:
+        # Only the progress form carries files; it may exceed the usual 2 MB. This runs before
+        # CSRFProtect, which is the first to read the form.
+        if request.endpoint == "steps.progress":
+            request.max_content_length = steps.UPLOAD_LIMIT
+
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
     for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp,
-                      objections.bp, submissions.bp):
+                      objections.bp, submissions.bp, steps.bp):
         app.register_blueprint(blueprint)
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).
@@ -87,7 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
-        key = {401: "login_needed", 403: "forbidden", 404: "not_found"}.get(error.code or 0,
+        key = {401: "login_needed", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(error.code or 0,
                                                                             "bad_request")
         return render_template("error.html", message=t(key)), error.code
 

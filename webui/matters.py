@@ -9,14 +9,17 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from deliberate import DeliberateError, rules
 from deliberate import commands as c
-from deliberate import rules
-from deliberate.procedure import PROCEDURES, StepKind
+from deliberate.notice import yuan
+from deliberate.procedure import PROCEDURES, Action, StepKind
 from deliberate.store.roster import load_roster
 
+from .admin import village_settings
 from .auth import current_account, require
 from .i18n import t
 from .services import ledger, now, run, store
+from .steps import MAX_FILES, parse_yuan
 
 __all__ = ["bp"]
 
@@ -50,12 +53,7 @@ def create(village: str) -> Any:
     amount = None
     if amount_text:
         try:
-            # Yuan with at most two decimals, counted in fen: never a float.
-            whole, _, cents = amount_text.partition(".")
-            if not whole.isdigit() or not (cents.isdigit() or cents == "") or len(cents) > 2 \
-                    or len(whole) > 12:
-                raise ValueError
-            amount = int(whole) * 100 + int((cents + "00")[:2])
+            amount = parse_yuan(amount_text)
         except ValueError:
             flash(t("bad_amount"), "error")
             return redirect(url_for("matters.index", village=village))
@@ -90,9 +88,18 @@ def show(village: str, matter: str) -> Any:
         abort(404)
     marks = {mark.stage: mark for mark in m.history}
     sittings = [s for s in state.sittings.values() if matter in s.agenda]
+    # A notice's contacts are usually the village's last ones: offer them again.
+    last = max((n for other in state.matters.values() for n in other.notices),
+               key=lambda n: n.published_on, default=None)
+    try:
+        send_back = sorted(m.procedure.targets(m.stage, Action.RETURN), key=m.procedure.stages.index)
+    except DeliberateError:
+        send_back = []
     return render_template("matters/show.html", village=village, name=name, m=m, marks=marks,
                            sittings=sorted(sittings, key=lambda s: s.scheduled_for),
-                           StepKind=StepKind, today=date.today().isoformat())
+                           StepKind=StepKind, today=now().date().isoformat(),
+                           settings=village_settings(village), yuan=yuan, send_back=send_back,
+                           contacts=last.contacts if last else "", max_files=MAX_FILES)
 
 
 @bp.post("/<matter>/sittings")

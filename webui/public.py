@@ -7,11 +7,21 @@ import io
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 
 from deliberate.notice import implementation_notice, percent, resolution_notice, yuan
 from deliberate.procedure import Stage
 from deliberate.record import Checkpoint, to_jsonl
+from deliberate.store.private import load_file
 
 from .i18n import current_lang
 from .services import ledger, now, store
@@ -122,6 +132,24 @@ def verify_page(village: str) -> Any:
     return render_template("public/verify.html", village=village, name=name,
                            checkpoint=book.checkpoint, notices=notices, receipt=receipt,
                            found=found)
+
+
+@bp.get("/p/<village>/files/<sha256>")
+def file(village: str, sha256: str) -> Response:
+    """A file a progress entry names, served only because the record names it; anyone can hash
+    the download and compare it with the SHA-256 in the notice and the log."""
+    _village(village)
+    state = ledger(village).state
+    named = {a.sha256 for m in state.matters.values() for p in m.progress for a in p.attachments}
+    stored = load_file(store().engine, village, sha256) if sha256 in named else None
+    if stored is None:
+        abort(404)
+    # Always a download, never rendered here: an uploaded page must not run as ours.
+    response = send_file(io.BytesIO(stored.content), mimetype=stored.media_type,
+                         as_attachment=True, download_name=stored.name, etag=stored.sha256,
+                         max_age=365 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/p/<village>/log.jsonl")

@@ -1,0 +1,144 @@
+"""The steps after a vote, from the clerk's matter page: the township's review, the notices and
+their closing, the implementation's progress (with files, kept by their SHA-256) and completion.
+
+Every form posts one command; the core decides whether the step allows it and says why not.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+
+from deliberate import Stage
+from deliberate import commands as c
+from deliberate.store.private import MAX_FILE_BYTES, save_file
+
+from .admin import village_settings
+from .auth import current_account, require
+from .i18n import t
+from .services import now, run, store
+
+__all__ = ["MAX_FILES", "UPLOAD_LIMIT", "bp", "parse_yuan"]
+
+bp = Blueprint("steps", __name__, url_prefix="/v/<village>/m/<matter>")
+MAX_FILES = 5
+UPLOAD_LIMIT = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024  # the files and the form's fields
+
+
+def parse_yuan(text: str) -> int:
+    """Yuan with at most two decimals, as fen — never through a float. ValueError if not."""
+    whole, _, cents = text.strip().replace(",", "").partition(".")
+    if not whole.isdecimal() or not whole.isascii() or len(whole) > 12 \
+            or not (cents == "" or (cents.isdecimal() and cents.isascii())) or len(cents) > 2:
+        raise ValueError(text)
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
+def _village(village: str) -> None:
+    if village not in dict(store().villages()):
+        abort(404)
+
+
+def _back(village: str, matter: str) -> Any:
+    return redirect(url_for("matters.show", village=village, matter=matter))
+
+
+def _day(field: str) -> date | None:
+    try:
+        return date.fromisoformat(request.form.get(field) or "")
+    except ValueError:
+        flash(t("bad_date"), "error")
+        return None
+
+
+def _by() -> str:
+    account = current_account()
+    return account.person or account.username
+
+
+@bp.post("/notice")
+@require("matters.manage")
+def publish(village: str, matter: str) -> Any:
+    _village(village)
+    on = _day("published_on")
+    try:
+        days = int(request.form.get("days") or village_settings(village)["notice_period_days"])
+    except ValueError:
+        days = -1  # the core refuses it with the statute's reason
+    if on is not None and run(village, c.PublishNotice(
+            matter, on, days, (request.form.get("contacts") or "").strip(),
+            (request.form.get("issued_by") or "").strip())):
+        flash(t("done"), "ok")
+    return _back(village, matter)
+
+
+@bp.post("/notice/close")
+@require("matters.manage")
+def close_notice(village: str, matter: str) -> Any:
+    _village(village)
+    if run(village, c.CloseNotice(matter, now().date())):
+        flash(t("done"), "ok")
+    return _back(village, matter)
+
+
+@bp.post("/township")
+@require("matters.manage")
+def township(village: str, matter: str) -> Any:
+    _village(village)
+    approved = request.form.get("approved") == "1"
+    to = request.form.get("return_to") or ""
+    return_to = None if approved else next((s for s in Stage if s.value == to), None)
+    if run(village, c.RecordTownshipReview(matter, approved,
+                                           (request.form.get("reference") or "").strip(),
+                                           by=(request.form.get("by") or "").strip(),
+                                           return_to=return_to)):
+        flash(t("done"), "ok")
+    return _back(village, matter)
+
+
+@bp.post("/progress")
+@require("matters.manage")
+def progress(village: str, matter: str) -> Any:
+    _village(village)
+    on = _day("on")
+    if on is None:
+        return _back(village, matter)
+    try:
+        spent = parse_yuan(request.form.get("spent") or "0")
+    except ValueError:
+        flash(t("bad_amount"), "error")
+        return _back(village, matter)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    if len(uploads) > MAX_FILES:
+        flash(t("bad_file"), "error")
+        return _back(village, matter)
+    attachments = []
+    for upload in uploads:
+        content = upload.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES or not content:
+            flash(t("bad_file"), "error")
+            return _back(village, matter)
+        # Stored before the entry that names it; a refused entry leaves an unreferenced file,
+        # which is never served (public.file serves only files the record names).
+        digest = save_file(store().engine, village, upload.filename[:500],
+                           upload.mimetype or "application/octet-stream", content, now())
+        attachments.append(c.Attachment(upload.filename[:500], digest))
+    entry = f"e{now():%Y%m%d}-{secrets.token_hex(3)}"
+    if run(village, c.RecordProgress(matter, entry, on, (request.form.get("description") or "").strip(),
+                                     spent, tuple(attachments))):
+        flash(t("done"), "ok")
+    return _back(village, matter)
+
+
+@bp.post("/complete")
+@require("matters.manage")
+def complete(village: str, matter: str) -> Any:
+    _village(village)
+    on = _day("on")
+    if on is not None and run(village, c.CompleteImplementation(
+            matter, on, (request.form.get("summary") or "").strip())):
+        flash(t("done"), "ok")
+    return _back(village, matter)
