@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from deliberate.store import open_store
 
-from . import admin, auth, ballot, hall, matters, objections, public, screen, steps, submissions
+from . import admin, api, auth, ballot, hall, matters, objections, public, screen, steps, submissions
 from .auth import _Limiter, current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
@@ -73,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
 
     for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp,
-                      objections.bp, submissions.bp, steps.bp):
+                      objections.bp, submissions.bp, steps.bp, api.bp):
         app.register_blueprint(blueprint)
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).
@@ -95,6 +95,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):  # programs get JSON, whatever went wrong
+            code = {404: "not_found", 405: "method_not_allowed"}.get(error.code or 0, "bad_request")
+            return api.error(error.code or 400, code)
         key = {401: "login_needed", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(error.code or 0,
                                                                             "bad_request")
         return render_template("error.html", message=t(key)), error.code
