@@ -166,3 +166,72 @@ def test_a_chair_runs_a_whole_sitting_in_chinese(server, browser):
     _shot(projector, "07-projector-result")
     violations = _axe(projector)
     assert violations == [], violations
+
+
+JSQR = Path(__file__).parent / "vendor" / "jsqr-1.4.0" / "jsQR.js"
+PUBLIC_RULES = ["color-contrast", "target-size", "html-has-lang", "button-name", "label", "image-alt",
+                "link-name", "document-title", "duplicate-id-aria", "list", "listitem",
+                "definition-list", "dlitem", "svg-img-alt", "heading-order"]
+
+
+def _axe_all(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async (rules) => (await axe.run(document, {
+        runOnly: {type: 'rule', values: rules}})).violations""", PUBLIC_RULES)
+    return [{"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:3]} for v in result]
+
+
+def _read_qr(page, selector: str) -> str | None:
+    """Read the QR code shown at ``selector`` as a phone would: from its pixels."""
+    import base64
+
+    png = base64.b64encode(page.locator(selector).screenshot()).decode()
+    page.add_script_tag(path=str(JSQR))
+    return page.evaluate("""async (png) => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,' + png;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.width; canvas.height = img.height;
+        const ctx = canvas.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const found = jsQR(ctx.getImageData(0, 0, img.width, img.height).data, img.width, img.height);
+        return found ? found.data : null;
+    }""", png)
+
+
+def test_the_public_pages_the_printed_notice_and_its_qr_code(server, browser):
+    base, _ = server
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                  device_scale_factor=2)  # a villager's phone
+    page = context.new_page()
+    for path, name in (("/p/demo", "20-public-village"), ("/p/demo/m/lights", "21-public-matter"),
+                       ("/p/demo/submissions", "22-public-submissions"), ("/p/demo/verify", "23-public-verify")):
+        page.goto(f"{base}{path}?lang=zh_Hans")
+        _shot(page, name)
+        violations = _axe_all(page)
+        assert violations == [], (path, violations)
+
+    # A villager raises a need from the phone; it appears in the ledger with its number.
+    page.goto(f"{base}/p/demo/submissions")
+    page.fill("#text", "村口路灯坏了两盏")
+    page.fill("#contact", "13700000000")
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("text=已收到，编号")
+    assert "村口路灯坏了两盏" in page.inner_text("main") and "13700000000" not in page.content()
+
+    # The resolution notice of the street lights, as printed: one A4 page, its QR code pointing at
+    # the matter's public page, the record's checkpoint on it.
+    desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    notice = desk.new_page()
+    notice.goto(f"{base}/p/demo/m/lights/notice/1?lang=zh_Hans")
+    assert _read_qr(notice, "figure.qr svg") == f"{base}/p/demo/m/lights"
+    notice.emulate_media(media="print")
+    _shot(notice, "24-notice-print-preview")
+    pdf = notice.pdf(format="A4", print_background=True)
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # it fits on one sheet
+    assert re.search(r"[0-9a-f]{64}", notice.inner_text("article.notice"))  # the checkpoint
+    violations = _axe_all(notice)
+    assert violations == [], violations
+    context.close()
+    desk.close()
