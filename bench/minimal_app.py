@@ -31,3 +31,9 @@ def insert() -> tuple[str, int]:
                  (request.form["voter"], request.form["choice"]))
     conn.execute("COMMIT")
     return "", 204
+
+
+@app.get("/hello")
+def hello() -> dict[str, bool]:
+    """The read baseline (bench/public_bench.py): Flask's own cost for a small JSON answer."""
+    return {"ok": True}

@@ -91,3 +91,25 @@ def test_public_pages_need_no_login_and_speak_three_languages(client, path):
         assert response.status_code == 200
         if path.endswith("/p/demo"):
             assert word in response.get_data(as_text=True)
+
+
+def test_public_pages_are_cached_until_the_record_moves(client):
+    from deliberate import commands as c
+    from test_webui import login
+
+    app = client.application
+    first = client.get("/p/demo/m/channel?lang=zh_Hans")
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and "Cookie" in first.headers["Vary"]
+    assert client.get("/p/demo/m/channel", headers={"If-None-Match": tag}).status_code == 304
+    assert client.get("/p/demo/m/channel?lang=en").headers["ETag"] != tag  # another language
+    # The record moves: a villager's submission is taken up by this matter; the page shows it.
+    with app.test_request_context():
+        from webui.services import now
+        client.ledger.handle(c.LodgeSubmission("q-cache", now().date(), "水渠边的小路也要修"), now())
+        client.ledger.handle(c.TakeUpSubmission("q-cache", "channel", now().date(), by="p0001"), now())
+    moved = client.get("/p/demo/m/channel?lang=zh_Hans", headers={"If-None-Match": tag})
+    assert moved.status_code == 200 and "水渠边的小路也要修" in moved.get_data(as_text=True)
+    # An official is never served the anonymous copy: the header greets them by name.
+    clerk = login(app, "clerk")
+    assert "退出" in clerk.get("/p/demo/m/channel?lang=zh_Hans").get_data(as_text=True)

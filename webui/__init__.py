@@ -78,6 +78,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).
     csrf.exempt(ballot.vote)
+    # The public forms (an objection, a villager's submission) are anonymous: they act with no
+    # session's authority, so a forged cross-site post could do nothing a direct one could not.
+    # Without a per-session token the pages that carry them can be cached (webui.pagecache).
+    csrf.exempt(objections.lodge)
+    csrf.exempt(submissions.lodge)
 
     @app.before_request
     def _language() -> None:

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select, update
 
 from deliberate.procedure import PROCEDURES
@@ -16,7 +16,7 @@ from deliberate.store.roster_file import read_roster_file
 
 from .auth import ROLES, add_account, require
 from .i18n import t
-from .services import store
+from .services import store, village_or_404
 
 __all__ = ["DEFAULT_SETTINGS", "bp", "village_settings"]
 
@@ -32,10 +32,7 @@ def village_settings(village: str) -> dict[str, Any]:
 
 
 def _village(village: str) -> str:
-    names = dict(store().villages())
-    if village not in names:
-        abort(404)
-    return names[village]
+    return village_or_404(village)
 
 
 def _accounts(village: str) -> list[Any]:

@@ -19,7 +19,7 @@ from deliberate.i18n import LANGS
 from deliberate.record import to_jsonl
 
 from .api_schema import openapi
-from .services import ledger, store
+from .services import snapshot, store
 
 __all__ = ["MAX_HEIGHT", "bp", "error"]
 
@@ -52,11 +52,22 @@ class _Missing(Exception):
     pass
 
 
-def _village_state(village: str) -> tuple[str, Any]:
-    names = dict(store().villages())
-    if village not in names:
+class _Book:
+    """A village as one read: its state and the head it reflects (see services.snapshot)."""
+
+    def __init__(self, village: str) -> None:
+        self.village = village
+        self.state, self.checkpoint = snapshot(village)
+
+    def entries(self, start: int = 1) -> Iterator[Any]:
+        return store().entries(self.village, start)
+
+
+def _village_state(village: str) -> tuple[str, _Book]:
+    name = store().village_name(village)
+    if name is None:
         raise _Missing
-    return names[village], ledger(village)
+    return name, _Book(village)
 
 
 def _tag(*books: Any) -> str:
@@ -169,7 +180,7 @@ def document() -> Response:
 
 @bp.get("/villages")
 def villages() -> Response:
-    books = [(v, name, ledger(v)) for v, name in store().villages()]
+    books = [(v, name, _Book(v)) for v, name in store().villages()]
     return _answer(_tag(*(b for _, _, b in books)),
                    lambda: {"villages": [_village(v, name, b) for v, name, b in books]})
 

@@ -18,7 +18,7 @@ from deliberate.store.roster import load_roster
 from .admin import village_settings
 from .auth import current_account, require
 from .i18n import t
-from .services import ledger, now, run, store
+from .services import ledger, now, run, store, village_or_404
 from .steps import MAX_FILES, parse_yuan
 
 __all__ = ["bp"]
@@ -27,10 +27,7 @@ bp = Blueprint("matters", __name__, url_prefix="/v/<village>/m")
 
 
 def _village_or_404(village: str) -> str:
-    names = dict(store().villages())
-    if village not in names:
-        abort(404)
-    return names[village]
+    return village_or_404(village)
 
 
 @bp.get("")

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import Stage
 from deliberate import commands as c
@@ -24,7 +24,7 @@ from .auth import current_account, require
 from .i18n import t
 from .limits import PER_HOUR as LODGE_PER_HOUR
 from .limits import allow, per_hour
-from .services import ledger, now, run, store
+from .services import ledger, now, run, store, village_or_404
 
 __all__ = ["LODGE_PER_HOUR", "bp"]
 
@@ -33,14 +33,13 @@ bp = Blueprint("objections", __name__)
 
 @bp.post("/p/<village>/m/<matter>/objections")
 def lodge(village: str, matter: str) -> Any:
-    if village not in dict(store().villages()):
-        abort(404)
+    village_or_404(village)
     text = (request.form.get("text") or "").strip()
     contact = (request.form.get("contact") or "").strip() or None
 
     def again(status: int) -> Any:
         # The page again, with the reason and what was typed, not a redirect that loses both.
-        return public.matter_page(village, matter), status
+        return public.matter_page(village, matter=matter), status
 
     if contact is not None and (len(contact) > 200 or not contact.isprintable()):
         flash(t("bad_contact"), "error")
@@ -61,8 +60,7 @@ def lodge(village: str, matter: str) -> Any:
 @bp.get("/v/<village>/objections")
 @require("objections.answer")
 def queue(village: str) -> Any:
-    if village not in dict(store().villages()):
-        abort(404)
+    village_or_404(village)
     state = ledger(village).state
     days = village_settings(village)["objection_answer_days"]
     pending = [(m, o, o.lodged_on + timedelta(days=days)) for m in state.matters.values()

@@ -24,7 +24,8 @@ from deliberate.record import Checkpoint, to_jsonl
 from deliberate.store.private import load_file
 
 from .i18n import current_lang
-from .services import ledger, now, store
+from .pagecache import cached_page
+from .services import ledger, now, store, village_or_404
 
 __all__ = ["bp"]
 
@@ -42,13 +43,11 @@ def index() -> Any:
 
 
 def _village(village: str) -> str:
-    names = dict(store().villages())
-    if village not in names:
-        abort(404)
-    return names[village]
+    return village_or_404(village)
 
 
 @bp.get("/p/<village>")
+@cached_page
 def village_page(village: str) -> Any:
     name = _village(village)
     book = ledger(village)
@@ -62,6 +61,7 @@ def village_page(village: str) -> Any:
 
 
 @bp.get("/p/<village>/m/<matter>")
+@cached_page
 def matter_page(village: str, matter: str) -> Any:
     name = _village(village)
     state = ledger(village).state
@@ -86,6 +86,7 @@ def _qr(url: str) -> str:
 
 
 @bp.get("/p/<village>/m/<matter>/notice/<int:number>")
+@cached_page
 def notice(village: str, matter: str, number: int) -> Any:
     """A notice ready to print on one A4 page, with its QR code and the record's checkpoint."""
     name = _village(village)
@@ -115,6 +116,7 @@ def notice(village: str, matter: str, number: int) -> Any:
 
 
 @bp.get("/p/<village>/verify")
+@cached_page
 def verify_page(village: str) -> Any:
     name = _village(village)
     book = ledger(village)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash
+from flask import abort, current_app, flash, g
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from deliberate import DeliberateError, Ledger
@@ -18,8 +18,18 @@ from deliberate.store.roster import load_roster
 
 from .i18n import current_lang
 
-__all__ = ["ledger", "now", "person_names", "read_voter_token", "run", "sitting_or_404", "store",
-           "voter_token"]
+__all__ = [
+    "ledger",
+    "now",
+    "person_names",
+    "read_voter_token",
+    "run",
+    "sitting_or_404",
+    "snapshot",
+    "store",
+    "village_or_404",
+    "voter_token",
+]
 
 
 def store() -> SqlRepository:
@@ -28,6 +38,23 @@ def store() -> SqlRepository:
 
 def ledger(village: str) -> Ledger:
     return Ledger(village, store())
+
+
+def village_or_404(village: str) -> str:
+    """The village's name, or a 404 for an id no village has."""
+    name = store().village_name(village)
+    if name is None:
+        abort(404)
+    return name
+
+
+def snapshot(village: str) -> tuple[Any, Any]:
+    """(state, checkpoint) of ``village``, read once per request: the state and the head it
+    reflects come from the same read, so an ETag made of the head describes the state."""
+    cache = g.setdefault("snapshots", {})
+    if village not in cache:
+        cache[village] = store().load(village)
+    return cache[village]
 
 
 def now() -> datetime:

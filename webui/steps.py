@@ -10,7 +10,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from deliberate import Stage
 from deliberate import commands as c
@@ -19,7 +19,7 @@ from deliberate.store.private import MAX_FILE_BYTES, save_file
 from .admin import village_settings
 from .auth import current_account, require
 from .i18n import t
-from .services import now, run, store
+from .services import now, run, store, village_or_404
 
 __all__ = ["MAX_FILES", "UPLOAD_LIMIT", "bp", "parse_yuan"]
 
@@ -38,8 +38,7 @@ def parse_yuan(text: str) -> int:
 
 
 def _village(village: str) -> None:
-    if village not in dict(store().villages()):
-        abort(404)
+    village_or_404(village)
 
 
 def _back(village: str, matter: str) -> Any:

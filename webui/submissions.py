@@ -11,7 +11,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import Channel, SubmissionStatus
 from deliberate import commands as c
@@ -21,7 +21,8 @@ from deliberate.store.private import personal, save_personal
 from .auth import current_account, require
 from .i18n import t
 from .limits import allow, per_hour
-from .services import ledger, now, run, store
+from .pagecache import cached_page
+from .services import ledger, now, run, store, village_or_404
 
 __all__ = ["bp", "new_id"]
 
@@ -29,10 +30,7 @@ bp = Blueprint("submissions", __name__)
 
 
 def _village_or_404(village: str) -> str:
-    names = dict(store().villages())
-    if village not in names:
-        abort(404)
-    return names[village]
+    return village_or_404(village)
 
 
 def new_id() -> str:
@@ -54,6 +52,7 @@ def _status_arg() -> str | None:
 
 
 @bp.get("/p/<village>/submissions")
+@cached_page
 def public_ledger(village: str) -> Any:
     name = _village_or_404(village)
     status = _status_arg()

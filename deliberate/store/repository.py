@@ -209,6 +209,7 @@ class SqlRepository:
         self._local = threading.local()
         self._contended: dict[str, int] = {}
         self._queues: dict[str, threading.Lock] = {}
+        self._names: dict[str, str] = {}
 
     def _writer_connection(self) -> Connection:
         """This thread's connection for writing, kept between commands: checking one out of the
@@ -237,7 +238,20 @@ class SqlRepository:
     def villages(self) -> list[tuple[str, str]]:
         """(id, name) of every village in the database."""
         with self.engine.connect() as conn:
-            return [(r.id, r.name) for r in conn.execute(select(_V.c.id, _V.c.name).order_by(_V.c.id))]
+            found = [(r.id, r.name) for r in conn.execute(select(_V.c.id, _V.c.name).order_by(_V.c.id))]
+        self._names = dict(found)
+        return found
+
+    def village_name(self, village: str) -> str | None:
+        """The village's name, or None if there is no such village.
+
+        Villages are added, never removed or renamed, so a name once seen is kept; only an id not
+        seen yet goes to the database (it may have been added by another process since).
+        """
+        name = self._names.get(village)
+        if name is None:
+            name = dict(self.villages()).get(village)
+        return name
 
     def load(self, village: str) -> tuple[VillageState, Checkpoint]:
         with self.engine.connect() as conn:
