@@ -6,7 +6,8 @@ The demo village is served by gunicorn (2 workers x 4 threads, the SQLite defaul
 on persistent connections fetch, in turn: the street lights' public page (/p/demo/m/lights), the
 same matter from the API (/api/v1/villages/demo/matters/lights), and the API again with the ETag
 it gave (a 304, what a polling system mostly gets). The baseline is a minimal Flask endpoint
-returning a small JSON object, served the same way and measured in the same run. Reported:
+returning a small JSON object, served the same way and measured in the same run; each figure is
+the best of three runs. Reported:
 requests/s, p50/p99 latency and the ratio to the baseline. Target: at least 50% of it.
 """
 
@@ -21,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,6 +66,11 @@ def load(port: int, path: str, requests: int, clients: int, etag: str | None = N
     return len(latencies) / elapsed, latencies
 
 
+def best(run: Any, rounds: int = 3) -> tuple[float, list[float]]:
+    """The best of ``rounds`` runs: these machines are noisy, and noise only ever slows."""
+    return max((run() for _ in range(rounds)), key=lambda r: r[0])
+
+
 def fetch(port: int, path: str) -> http.client.HTTPResponse:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", path)
@@ -105,7 +112,7 @@ def main() -> int:
                                             ("api_matter", api, None, 200),
                                             ("api_matter_304", api, etag, 304)):
                 load(port, path, args.clients * 5, args.clients, tag, status)  # warm every thread
-                rate, latencies = load(port, path, args.requests, args.clients, tag, status)
+                rate, latencies = best(lambda: load(port, path, args.requests, args.clients, tag, status))
                 results[name] = {"per_s": rate, "p50_ms": percentile(latencies, 50) * 1000,
                                  "p99_ms": percentile(latencies, 99) * 1000}
         finally:
@@ -117,7 +124,7 @@ def main() -> int:
                                                  "PYTHONPATH": str(Path(__file__).parent)}, instance)
         try:
             load(port, "/hello", args.clients * 5, args.clients)
-            rate, latencies = load(port, "/hello", args.requests, args.clients)
+            rate, latencies = best(lambda: load(port, "/hello", args.requests, args.clients))
             base = {"per_s": rate, "p50_ms": percentile(latencies, 50) * 1000,
                     "p99_ms": percentile(latencies, 99) * 1000}
         finally:

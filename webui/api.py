@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 
 from deliberate.i18n import LANGS
 from deliberate.record import to_jsonl
 
 from .api_schema import openapi
+from .pagecache import cached_body
 from .services import snapshot, store
 
 __all__ = ["MAX_HEIGHT", "bp", "error"]
@@ -76,7 +77,11 @@ def _tag(*books: Any) -> str:
 
 def _answer(tag: str, build: Callable[[], Any]) -> Response:
     """304 when the caller already holds ``tag``; otherwise the JSON ``build`` returns."""
-    response = Response(status=304) if tag in request.if_none_match else jsonify(build())
+    if tag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        body = cached_body(tag, lambda: current_app.json.dumps(build()).encode() + b"\n")
+        response = Response(body, mimetype="application/json")
     response.set_etag(tag)
     # Cache, but ask again each time: the ETag makes asking cheap, and the record moves.
     response.headers["Cache-Control"] = "no-cache"

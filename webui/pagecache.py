@@ -24,7 +24,7 @@ from .auth import current_account
 from .i18n import current_lang
 from .services import now, snapshot
 
-__all__ = ["MAX_PAGES", "cached_page", "clear"]
+__all__ = ["MAX_PAGES", "cached_body", "cached_page", "clear"]
 
 MAX_PAGES = 512  # per process; a village's public pages and their languages fit many times over
 
@@ -90,3 +90,14 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         return answer
 
     return wrapper
+
+
+def cached_body(tag: str, build: Callable[[], bytes]) -> bytes:
+    """The body for this URL at ``tag`` (the API's answers, which do not depend on who asks)."""
+    pages = _cache()
+    key = (request.endpoint, request.full_path, tag)
+    hit = pages.get(key)
+    if hit is None:
+        hit = (build(), "")
+        pages.put(key, hit)
+    return hit[0]
