@@ -58,3 +58,11 @@ def test_the_clerks_guide_shows_screenshots_that_exist():
     assert len(images) >= 5
     for image in images:
         assert (ROOT / "docs" / image).stat().st_size > 5000, image
+
+
+def test_the_http_api_page_lists_every_documented_path():
+    from webui.api_schema import openapi
+
+    page = (ROOT / "docs" / "http-api.md").read_text(encoding="utf-8")
+    for path in openapi()["paths"]:
+        assert f"`{path}`" in page, path
