@@ -112,7 +112,8 @@ def main() -> int:
                                             ("api_matter", api, None, 200),
                                             ("api_matter_304", api, etag, 304)):
                 load(port, path, args.clients * 5, args.clients, tag, status)  # warm every thread
-                rate, latencies = best(lambda: load(port, path, args.requests, args.clients, tag, status))
+                rate, latencies = best(lambda p=path, t=tag, s=status: load(port, p, args.requests, args.clients,
+                                                                            t, s))
                 results[name] = {"per_s": rate, "p50_ms": percentile(latencies, 50) * 1000,
                                  "p99_ms": percentile(latencies, 99) * 1000}
         finally:
