@@ -94,8 +94,9 @@ def test_public_pages_need_no_login_and_speak_three_languages(client, path):
 
 
 def test_public_pages_are_cached_until_the_record_moves(client):
-    from deliberate import commands as c
     from test_webui import login
+
+    from deliberate import commands as c
 
     app = client.application
     first = client.get("/p/demo/m/channel?lang=zh_Hans")
