@@ -7,25 +7,18 @@ import json
 
 import pytest
 import schemathesis
-from click.testing import CliRunner
+from helpers import demo_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deliberate import Ledger, Stage, verify
-from deliberate.cli import main as cli
 from deliberate.i18n import LANGS
 from deliberate.record import from_jsonl
-from webui import create_app
-from webui.demo import ensure_demo
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("api") / "api.sqlite3"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "api", "TESTING": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
-    return app
+    return demo_app(tmp_path_factory.mktemp("api") / "api.sqlite3")
 
 
 def get(app, path, **headers):

@@ -7,29 +7,18 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
-from click.testing import CliRunner
+from helpers import demo_app, demo_driver
 from test_webui import csrf, login
 
-from deliberate import Ledger, Stage
-from deliberate.cli import main as cli
-from deliberate.demo import Driver
-from deliberate.store.roster import load_roster
-from webui import create_app
-from webui.demo import ensure_demo
+from deliberate import Stage
 from webui.objections import LODGE_PER_HOUR
 
 
 @pytest.fixture
 def village(tmp_path):
     """A fresh demo, plus a matter whose resolution notice is posted, and a clock in its period."""
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'o.sqlite3'}", "SECRET_KEY": "o",
-                      "TESTING": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
-    store = app.extensions["deliberate"]
-    ledger = Ledger("demo", store)
-    driver = Driver(ledger, load_roster(store.engine, "demo"), ledger.state.last_at + timedelta(minutes=1))
-    driver.sittings = 900
+    app = demo_app(tmp_path / "o.sqlite3")
+    ledger, driver = demo_driver(app)
     driver.to_stage(driver.raise_matter("road", "硬化村道"), Stage.RESOLUTION_NOTICE)
     driver.publish("road")
     period = ledger.state.matters["road"].notice.period

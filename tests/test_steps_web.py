@@ -8,30 +8,19 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
-from click.testing import CliRunner
+from helpers import demo_app, demo_driver
 from test_webui import csrf, login
 
-from deliberate import Ledger, Stage
-from deliberate.cli import main as cli
-from deliberate.demo import Driver
+from deliberate import Stage
 from deliberate.procedure import PROCEDURES
 from deliberate.store.private import MAX_FILE_BYTES
-from deliberate.store.roster import load_roster
-from webui import create_app
-from webui.demo import ensure_demo
 from webui.steps import parse_yuan
 
 
 @pytest.fixture
 def village(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "SECRET_KEY": "s",
-                      "TESTING": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
-    store = app.extensions["deliberate"]
-    ledger = Ledger("demo", store)
-    driver = Driver(ledger, load_roster(store.engine, "demo"), ledger.state.last_at + timedelta(minutes=1))
-    driver.sittings = 900
+    app = demo_app(tmp_path / "s.sqlite3")
+    ledger, driver = demo_driver(app)
     clock = {"at": driver.now + timedelta(minutes=5)}
     app.config["CLOCK"] = lambda: clock["at"]
     return app, ledger, driver, clock

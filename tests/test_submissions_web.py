@@ -4,25 +4,18 @@ as a matter or answering it; personal details stay out of public view; bad input
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
+from helpers import demo_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_webui import csrf, login
 
 from deliberate import Channel, Ledger, SubmissionStatus
-from deliberate.cli import main as cli
 from webui import create_app
-from webui.demo import ensure_demo
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("q") / "q.sqlite3"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "q", "TESTING": True,
-                      "PUBLIC_POSTS_PER_HOUR": 10_000})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
-    return app
+    return demo_app(tmp_path_factory.mktemp("q") / "q.sqlite3", PUBLIC_POSTS_PER_HOUR=10_000)
 
 
 def state(app):
