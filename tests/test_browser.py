@@ -235,3 +235,37 @@ def test_the_public_pages_the_printed_notice_and_its_qr_code(server, browser):
     assert violations == [], violations
     context.close()
     desk.close()
+
+
+def test_a_clerk_records_progress_with_a_receipt_and_answers_a_submission(server, browser, tmp_path):
+    base, _ = server
+    clerk = _login(browser, base, "clerk")
+    clerk.goto(f"{base}/v/demo/m/columbarium?lang=zh_Hans")
+    receipt = tmp_path / "发票.pdf"
+    receipt.write_bytes(b"%PDF-1.4 receipt for 30 tonnes of cement")
+    clerk.fill("#description", "完成主体结构")
+    clerk.fill("#spent", "300000")
+    clerk.set_input_files("#files", str(receipt))
+    _shot(clerk, "25-matter-progress")
+    clerk.click("text=登记进展")
+    clerk.wait_for_selector("text=操作已完成")
+    assert "完成主体结构" in clerk.inner_text("main") and "900,000.00" in clerk.inner_text("main")  # 600,000 + 300,000
+    # The public page lists the file with its SHA-256, and the download is the same bytes.
+    public = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+    public.goto(f"{base}/p/demo/m/columbarium?lang=zh_Hans")
+    import hashlib
+    digest = hashlib.sha256(receipt.read_bytes()).hexdigest()
+    assert digest in public.inner_text("main")
+    with public.expect_download() as download:
+        public.click("text=发票.pdf")
+    assert Path(download.value.path()).read_bytes() == receipt.read_bytes()
+    # The submissions ledger: q4 is answered directly.
+    clerk.goto(f"{base}/v/demo/submissions?lang=zh_Hans")
+    _shot(clerk, "26-submissions-ledger")
+    card = clerk.locator("section.card", has_text="老年人免费体检")
+    card.locator("summary", has_text="直接答复办结").click()
+    clerk.fill("#answer-q4", "已联系镇卫生院，每年十月到村里体检")
+    card.locator("button", has_text="直接答复办结").click()
+    clerk.wait_for_selector("text=操作已完成")
+    public.goto(f"{base}/p/demo/submissions?lang=zh_Hans&status=answered")
+    assert "已联系镇卫生院，每年十月到村里体检" in public.inner_text("main")
