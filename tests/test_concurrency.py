@@ -104,3 +104,69 @@ def test_a_writer_killed_mid_burst_loses_no_acknowledged_ballot(store_url):
     workers.cast_all(store_url, "v", rest[:5])
     assert Ledger("v", open_store(store_url, migrate=False)).state.open_vote("s").electronic.cast \
         == len(rows) + 5
+
+
+def _threads(ledger, voters, extra=()):
+    """Every voter's ballot from 16 threads at once; (voter, entries or the error) for each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from deliberate import commands as c
+
+    def cast(voter):
+        try:
+            return voter, ledger.handle(c.CastBallot("s", "v", voter, workers.choice_for(voter)
+                                                     if voter.startswith("p0") else Choice.APPROVE),
+                                        workers.VOTING)
+        except Exception as exc:
+            return voter, exc
+
+    with ThreadPoolExecutor(16) as pool:
+        return dict(pool.map(cast, [*voters, *extra]))
+
+
+def test_threads_of_one_worker_are_written_together_each_as_if_alone(store_url):
+    """A web worker's threads queue for the village; the one writing takes the others' commands
+    into its transaction. Every caller still gets its own entry, or its own refusal."""
+    voters = workers.open_sitting(store_url, "v", 300)
+    store = open_store(store_url, migrate=False)
+    ledger = Ledger("v", store)
+    before = ledger.state.revision
+    outcome = _threads(ledger, voters, extra=["p9998", "p9999"])  # not in the body
+    from deliberate import DeliberateError
+
+    assert all(isinstance(outcome[v], DeliberateError) for v in ("p9998", "p9999"))
+    for voter in voters:
+        (entry,) = outcome[voter]
+        assert entry.payload["voter"] == voter and entry.payload["choice"] == workers.choice_for(voter).value
+    assert ledger.verify().ok
+    assert sorted(e.payload["voter"] for e in ledger.entries() if e.type == "ballot_cast") == voters
+    assert _ballot_rows(store_url) == {v: workers.choice_for(v).value for v in voters}
+    assert Ledger("v", open_store(store_url, migrate=False)).rebuild() == ledger.state
+    assert ledger.state.revision - before <= len(voters)  # never more writes than commands
+
+
+def test_waiting_commands_share_one_write():
+    """With a slow write, the commands that queue behind it go in together."""
+    import threading
+    import time
+
+    from deliberate import InMemoryRepository
+
+    class Slow(InMemoryRepository):
+        appends = 0
+
+        def append(self, *args, **kwargs):
+            time.sleep(0.01)
+            type(self).appends += 1
+            return super().append(*args, **kwargs)
+
+    repository = Slow()
+    ledger = Ledger("v", repository)
+    voters = workers.open_sitting_on(ledger, 120)
+    Slow.appends = 0
+    outcome = _threads(ledger, voters)
+    assert all(len(outcome[v]) == 1 for v in voters)
+    assert Slow.appends < len(voters) / 2, Slow.appends  # grouped, not one by one
+    assert ledger.verify().ok and ledger.rebuild() == ledger.state
+    assert ledger.state.open_vote("s").electronic.cast == len(voters)
+    assert threading.active_count() < 50

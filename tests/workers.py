@@ -30,7 +30,13 @@ ONE_STEP = Procedure("one_step", Wording("一步", "一步", "one step"),
 def open_sitting(url: str, village: str, adults: int) -> list[str]:
     """A villagers' meeting of ``adults`` with everyone checked in and a vote open; the voters."""
     store = open_store(url)
-    ledger = Ledger(village, store)
+    voters = open_sitting_on(Ledger(village, store), adults)
+    store.close()
+    return voters
+
+
+def open_sitting_on(ledger: Ledger, adults: int) -> list[str]:
+    """The same on any ledger."""
     body = sample_roster(adults=adults, households=max(1, adults // 3), on=ON).body(
         Body.VILLAGERS_MEETING, ON)
     ledger.handle(c.RaiseMatter("m", "并发测试", ONE_STEP, by="p"), T0)
@@ -42,7 +48,6 @@ def open_sitting(url: str, village: str, adults: int) -> list[str]:
         ledger.handle(c.CheckIn("s", p), T0)
     ledger.handle(c.OpenSitting("s", by="p"), T0)
     ledger.handle(c.OpenVote("s", "v", "m", "表决"), T0)
-    store.close()
     return voters
 
 

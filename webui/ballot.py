@@ -18,7 +18,7 @@ from deliberate.procedure import SittingState
 from deliberate.tally import Choice
 
 from .i18n import t
-from .services import ledger, person_names, read_voter_token, run
+from .services import ledger, person_name, read_voter_token, run
 
 __all__ = ["bp"]
 
@@ -90,7 +90,7 @@ def vote(token: str) -> Any:
         why_not = "why_no_vote"
     elif person not in sitting.present:
         why_not = "why_absent"
-    name = person_names(village).get(person, person)
+    name = person_name(village, person)
     matter = state.matters.get(open_vote.matter) if open_vote else None
     return render_template("ballot/vote.html", token=token, sitting=sitting, vote=open_vote,
                            matter=matter, recorded=recorded, receipt=receipt, why_not=why_not,

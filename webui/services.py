@@ -11,17 +11,18 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from deliberate import DeliberateError, Ledger
 from deliberate.store import SqlRepository
-from deliberate.store.roster import load_roster
+from deliberate.store.models import PersonRow
 
 from .i18n import current_lang
 
 __all__ = [
     "ledger",
     "now",
-    "person_names",
+    "person_name", "person_names",
     "read_voter_token",
     "run",
     "sitting_or_404",
@@ -89,7 +90,19 @@ def sitting_or_404(village: str, sitting: str) -> tuple[Any, Any]:
 
 
 def person_names(village: str) -> dict[str, str]:
-    return {p.id: p.name for p in load_roster(store().engine, village).people.values()}
+    """Everyone's name by id: one narrow query, not the whole roster (the hall's panel asks
+    every two seconds)."""
+    t = PersonRow.__table__
+    with store().engine.connect() as conn:
+        return dict(conn.execute(select(t.c.id, t.c.name).where(t.c.village == village)).all())
+
+
+def person_name(village: str, person: str) -> str:
+    """One person's name (the voter's page: a thousand phones open it at once), or the id."""
+    t = PersonRow.__table__
+    with store().engine.connect() as conn:
+        name = conn.execute(select(t.c.name).where(t.c.village == village, t.c.id == person)).scalar()
+    return name or person
 
 
 def _serializer() -> URLSafeSerializer:

@@ -210,6 +210,7 @@ class SqlRepository:
         self._contended: dict[str, int] = {}
         self._queues: dict[str, threading.Lock] = {}
         self._names: dict[str, str] = {}
+        self._catch_up_locks: dict[str, threading.Lock] = {}
 
     def _writer_connection(self) -> Connection:
         """This thread's connection for writing, kept between commands: checking one out of the
@@ -260,10 +261,31 @@ class SqlRepository:
             found = cur.fetchone()
             if found is None:
                 return EMPTY, GENESIS
-            cached = self._caught_up(conn, village, _Head(*found))
-        with self._lock:
-            self._cache[village] = cached
+            row = _Head(*found)
+            with self._lock:
+                cached = self._cache.get(village)
+                catching_up = self._catch_up_locks.setdefault(village, threading.Lock())
+            if cached is None or cached.revision < row.revision:
+                # One thread replays what other processes appended; the others wait for it
+                # rather than replaying the same entries each (a vote's threads all read at once).
+                with catching_up:
+                    with self._lock:
+                        cached = self._cache.get(village)
+                    if cached is None or cached.revision < row.revision:
+                        cached = self._caught_up(conn, village, row)
+                        self._remember(village, cached)
+            # A cache ahead of the row read: a writer of this process committed since; its state
+            # is the later one. (A database restored to an earlier point is caught by the next
+            # write, whose revision check fails and whose locked retry replays from the start.)
         return cached.state, cached.head
+
+    def _remember(self, village: str, cached: _Cached) -> None:
+        """Keep ``cached`` unless the cache already holds a later revision (a writer of this
+        process may have committed while we read)."""
+        with self._lock:
+            known = self._cache.get(village)
+            if known is None or known.revision <= cached.revision:
+                self._cache[village] = cached
 
     def _caught_up(self, conn: Connection, village: str, row: Any) -> _Cached:
         """The village's state at the head ``row`` describes: the cache, plus what it missed."""
