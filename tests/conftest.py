@@ -51,5 +51,20 @@ def store_url(request, tmp_path):
         conn.execute(f'CREATE DATABASE "{name}"')
     base = admin.rsplit("/", 1)[0]
     yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop(psycopg, admin, name)
+
+
+def _drop(psycopg, admin: str, name: str) -> None:
+    """Drop a test database. After a burst of writes PostgreSQL may have an autovacuum worker on
+    it, which our role may not terminate (FORCE only ends our own sessions): wait for it."""
+    import time
+
+    for attempt in range(40):
+        try:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
