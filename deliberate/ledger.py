@@ -159,7 +159,8 @@ class Ledger:
                         try:
                             events = decide(state, job.command, _time(state, job.now))
                         except Exception as refused:
-                            # command (or a bug it meets) leaves the state as it was for the rest.
+                            # decide is pure: refusing one command (or a bug it meets) leaves the
+                            # state as it was for the commands after it in the group.
                             job.error, job.entries = refused, ()
                             continue
                         job.error, mine = None, []

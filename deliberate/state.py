@@ -282,5 +282,10 @@ class VillageState:
         """The vote now open in ``sitting``, or None."""
         return self.votes.get(sitting)
 
+    def attachment_digests(self) -> frozenset[str]:
+        """The SHA-256 of every file a progress entry names."""
+        return frozenset(a.sha256 for m in self.matters.values() for p in m.progress
+                         for a in p.attachments)
+
 
 EMPTY = VillageState()

@@ -78,6 +78,16 @@ def test_notice_progress_with_files_completion_and_the_implementation_notice(vil
         assert response.status_code == 302
         assert 'class="flash error"' in clerk.get(response.headers["Location"]).get_data(as_text=True)
     assert len(ledger.state.matters["road"].progress) == 1
+    # A refused entry keeps none of the files it brought, but never one an earlier entry names.
+    from deliberate.store.private import load_file
+    stray = b"photo of nothing recorded"
+    for files in ([(io.BytesIO(stray), "stray.jpg")], [(io.BytesIO(receipt), "发票again.pdf")]):
+        clerk.post("/v/demo/m/road/progress", content_type="multipart/form-data", data={
+            "on": clock["at"].date().isoformat(), "description": " ", "files": files,
+            "csrf_token": csrf(clerk, "/v/demo/m/road")})
+    engine = app.extensions["deliberate"].engine
+    assert load_file(engine, "demo", hashlib.sha256(stray).hexdigest()) is None
+    assert load_file(engine, "demo", entry.attachments[0].sha256).content == receipt
 
     post(clerk, "/v/demo/m/road/complete", on=clock["at"].date().isoformat(), summary="村道全部硬化完成")
     m = ledger.state.matters["road"]

@@ -137,3 +137,17 @@ def test_bad_objections_get_a_4xx_and_change_nothing(app, form, matter):
     response = client.post(f"/p/demo/m/{matter}/objections", data=form)
     assert 400 <= response.status_code < 500, (form, response.status_code)
     assert state(app) == before
+
+
+def test_behind_a_proxy_each_villager_has_their_own_limit(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x",
+                      "TESTING": True, "PUBLIC_POSTS_PER_HOUR": 1, "PROXY_HOPS": 1})
+    app.extensions["deliberate"].create_village("demo", "示范村")
+    client = app.test_client()
+
+    def post(villager):
+        return client.post("/p/demo/submissions", data={"text": f"来自{villager}"},
+                           headers={"X-Forwarded-For": villager}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+
+    assert [post("1.1.1.1").status_code, post("2.2.2.2").status_code, post("1.1.1.1").status_code] == \
+        [302, 302, 429]

@@ -18,6 +18,7 @@ from flask import Flask, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deliberate.store import open_store
 
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 str(Path(os.environ["DELIBERATE_INSTANCE"]).resolve())) or None)
     instance = Path(app.instance_path)
     app.config.update(
+        PROXY_HOPS=int(os.environ.get("DELIBERATE_PROXY_HOPS") or 0),
         DATABASE_URL=os.environ.get("DELIBERATE_DATABASE_URL")
         or f"sqlite:///{instance / 'deliberate.sqlite3'}",
         TIMEZONE="Asia/Shanghai",
@@ -57,6 +59,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+
+    if app.config.get("PROXY_HOPS"):
+        # Behind a reverse proxy every request comes from the proxy's address; trust that many
+        # proxies' X-Forwarded-For so per-address limits count villagers, not the proxy.
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     store = open_store(app.config["DATABASE_URL"])
     app.extensions["deliberate"] = store

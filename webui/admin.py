@@ -31,9 +31,6 @@ def village_settings(village: str) -> dict[str, Any]:
     return {**DEFAULT_SETTINGS, **store().settings(village)}
 
 
-def _village(village: str) -> str:
-    return village_or_404(village)
-
 
 def _accounts(village: str) -> list[Any]:
     t_ = AccountRow.__table__
@@ -44,7 +41,7 @@ def _accounts(village: str) -> list[Any]:
 @bp.get("")
 @require("admin")
 def index(village: str) -> Any:
-    return render_template("admin/index.html", village=village, name=_village(village),
+    return render_template("admin/index.html", village=village, name=village_or_404(village),
                            settings=village_settings(village), procedures=PROCEDURES,
                            accounts=_accounts(village), roles=ROLES, report=None)
 
@@ -61,7 +58,7 @@ def _int_field(name: str, low: int, high: int, optional: bool = False) -> int | 
 @bp.post("/settings")
 @require("admin")
 def settings(village: str) -> Any:
-    _village(village)
+    village_or_404(village)
     try:
         new = {"notice_period_days": _int_field("notice_period_days", 1, 90),
                "objection_answer_days": _int_field("objection_answer_days", 1, 60),
@@ -82,7 +79,7 @@ def settings(village: str) -> Any:
 @bp.post("/roster")
 @require("admin")
 def roster(village: str) -> Any:
-    name = _village(village)
+    name = village_or_404(village)
     upload = request.files.get("file")
     suffix = Path(upload.filename or "").suffix.lower() if upload else ""
     if upload is None or suffix not in (".csv", ".xlsx"):
@@ -114,7 +111,7 @@ def roster(village: str) -> Any:
 @bp.post("/accounts")
 @require("admin")
 def accounts(village: str) -> Any:
-    _village(village)
+    village_or_404(village)
     form = request.form
     username = (form.get("username") or "").strip()
     password = form.get("password") or ""
@@ -133,7 +130,7 @@ def accounts(village: str) -> Any:
 @bp.post("/accounts/<username>/deactivate")
 @require("admin")
 def deactivate(village: str, username: str) -> Any:
-    _village(village)
+    village_or_404(village)
     t_ = AccountRow.__table__
     with store().engine.begin() as conn:
         conn.execute(update(t_).where(t_.c.username == username, t_.c.village == village)

@@ -1,8 +1,9 @@
 """How often one address may post to the public forms (objections, submissions).
 
-Kept per application and per process: it stops a stuck button or a script from flooding the
-committee's queue, not a determined attacker with many addresses (that is the proxy's job; see
-docs/deployment in docs/webui.md).
+Kept per application and per process (with gunicorn's two workers, at most twice the limit): it
+stops a stuck button or a script from flooding the committee's queue, not a determined attacker
+with many addresses. Behind a reverse proxy set ``DELIBERATE_PROXY_HOPS`` so the address counted
+is the villager's, not the proxy's (docs/webui.md, "Production").
 """
 
 from __future__ import annotations

@@ -26,14 +26,11 @@ __all__ = ["bp"]
 bp = Blueprint("matters", __name__, url_prefix="/v/<village>/m")
 
 
-def _village_or_404(village: str) -> str:
-    return village_or_404(village)
-
 
 @bp.get("")
 @require("matters.manage")
 def index(village: str) -> Any:
-    name = _village_or_404(village)
+    name = village_or_404(village)
     state = ledger(village).state
     matters = sorted(state.matters.values(), key=lambda m: m.history[0].at, reverse=True)
     return render_template("matters/index.html", village=village, name=name, matters=matters,
@@ -43,7 +40,7 @@ def index(village: str) -> Any:
 @bp.post("")
 @require("matters.manage")
 def create(village: str) -> Any:
-    _village_or_404(village)
+    village_or_404(village)
     form = request.form
     procedure = PROCEDURES.get(form.get("procedure", ""))
     amount_text = (form.get("amount") or "").strip()
@@ -78,7 +75,7 @@ def create(village: str) -> Any:
 @bp.get("/<matter>")
 @require("matters.manage")
 def show(village: str, matter: str) -> Any:
-    name = _village_or_404(village)
+    name = village_or_404(village)
     state = ledger(village).state
     m = state.matters.get(matter)
     if m is None:
@@ -102,7 +99,7 @@ def show(village: str, matter: str) -> Any:
 @bp.post("/<matter>/sittings")
 @require("matters.manage")
 def schedule(village: str, matter: str) -> Any:
-    _village_or_404(village)
+    village_or_404(village)
     state = ledger(village).state
     m = state.matters.get(matter)
     if m is None:

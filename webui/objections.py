@@ -24,7 +24,7 @@ from .auth import current_account, require
 from .i18n import t
 from .limits import PER_HOUR as LODGE_PER_HOUR
 from .limits import allow, per_hour
-from .services import ledger, now, run, store, village_or_404
+from .services import ledger, now, personal_details, run, store, village_or_404
 
 __all__ = ["LODGE_PER_HOUR", "bp"]
 
@@ -35,15 +35,15 @@ bp = Blueprint("objections", __name__)
 def lodge(village: str, matter: str) -> Any:
     village_or_404(village)
     text = (request.form.get("text") or "").strip()
-    contact = (request.form.get("contact") or "").strip() or None
 
     def again(status: int) -> Any:
         # The page again, with the reason and what was typed, not a redirect that loses both.
         return public.matter_page(village, matter=matter), status
 
-    if contact is not None and (len(contact) > 200 or not contact.isprintable()):
-        flash(t("bad_contact"), "error")
+    details = personal_details("contact")
+    if details is None:
         return again(400)
+    (contact,) = details
     if not allow("objection"):
         flash(t("objection_limited", count=per_hour()), "error")
         return again(429)

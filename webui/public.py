@@ -25,7 +25,7 @@ from deliberate.store.private import load_file
 
 from .i18n import current_lang
 from .pagecache import cached_page
-from .services import ledger, now, store, village_or_404
+from .services import ledger, now, snapshot, store, village_or_404
 
 __all__ = ["bp"]
 
@@ -42,29 +42,25 @@ def index() -> Any:
     return render_template("public/index.html", villages=villages)
 
 
-def _village(village: str) -> str:
-    return village_or_404(village)
-
 
 @bp.get("/p/<village>")
 @cached_page
 def village_page(village: str) -> Any:
-    name = _village(village)
-    book = ledger(village)
-    state = book.state
+    name = village_or_404(village)
+    state, checkpoint = snapshot(village)
     groups: dict[Stage, list[Any]] = {}
     for m in sorted(state.matters.values(), key=lambda m: m.history[-1].at, reverse=True):
         groups.setdefault(m.stage, []).append(m)
     order = [s for s in Stage if s in groups]
     return render_template("public/village.html", village=village, name=name, groups=groups,
-                           order=order, checkpoint=book.checkpoint)
+                           order=order, checkpoint=checkpoint)
 
 
 @bp.get("/p/<village>/m/<matter>")
 @cached_page
 def matter_page(village: str, matter: str) -> Any:
-    name = _village(village)
-    state = ledger(village).state
+    name = village_or_404(village)
+    state = snapshot(village)[0]
     m = state.matters.get(matter)
     if m is None:
         abort(404)
@@ -89,9 +85,8 @@ def _qr(url: str) -> str:
 @cached_page
 def notice(village: str, matter: str, number: int) -> Any:
     """A notice ready to print on one A4 page, with its QR code and the record's checkpoint."""
-    name = _village(village)
-    book = ledger(village)
-    state = book.state
+    name = village_or_404(village)
+    state = snapshot(village)[0]
     m = state.matters.get(matter)
     if m is None or not 1 <= number <= len(m.notices):
         abort(404)
@@ -118,10 +113,9 @@ def notice(village: str, matter: str, number: int) -> Any:
 @bp.get("/p/<village>/verify")
 @cached_page
 def verify_page(village: str) -> Any:
-    name = _village(village)
-    book = ledger(village)
+    name = village_or_404(village)
+    state, checkpoint = snapshot(village)
     published = store().entries_of_type(village, "notice_published")
-    state = book.state
     notices = [(e, state.matters[e.payload["matter"]]) for e in published
                if e.payload["matter"] in state.matters]
     receipt = (request.args.get("receipt") or "").strip()[:40]
@@ -132,7 +126,7 @@ def verify_page(village: str) -> Any:
                  for choice in [r.receipt(receipt) or r.receipt(receipt.upper())]
                  if choice is not None]
     return render_template("public/verify.html", village=village, name=name,
-                           checkpoint=book.checkpoint, notices=notices, receipt=receipt,
+                           checkpoint=checkpoint, notices=notices, receipt=receipt,
                            found=found)
 
 
@@ -140,9 +134,8 @@ def verify_page(village: str) -> Any:
 def file(village: str, sha256: str) -> Response:
     """A file a progress entry names, served only because the record names it; anyone can hash
     the download and compare it with the SHA-256 in the notice and the log."""
-    _village(village)
-    state = ledger(village).state
-    named = {a.sha256 for m in state.matters.values() for p in m.progress for a in p.attachments}
+    village_or_404(village)
+    named = snapshot(village)[0].attachment_digests()
     stored = load_file(store().engine, village, sha256) if sha256 in named else None
     if stored is None:
         abort(404)
@@ -157,7 +150,7 @@ def file(village: str, sha256: str) -> Response:
 @bp.get("/p/<village>/log.jsonl")
 def log(village: str) -> Response:
     """The village's whole log, one entry per line, to check with ``deliberate verify``."""
-    _village(village)
+    village_or_404(village)
     lines = (line + "\n" for line in to_jsonl(ledger(village).entries()))
     response = Response(stream_with_context(lines), mimetype="application/x-ndjson")
     response.headers["Content-Disposition"] = f'attachment; filename="{village}.jsonl"'

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g
+from flask import abort, current_app, flash, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -17,12 +17,12 @@ from deliberate import DeliberateError, Ledger
 from deliberate.store import SqlRepository
 from deliberate.store.models import PersonRow
 
-from .i18n import current_lang
+from .i18n import current_lang, t
 
 __all__ = [
     "ledger",
     "now",
-    "person_name", "person_names",
+    "person_name", "person_names", "personal_details",
     "read_voter_token",
     "run",
     "sitting_or_404",
@@ -78,6 +78,17 @@ def run(village: str, command: Any) -> bool:
         flash(refused.message(current_lang()), "error")
         return False
     return True
+
+
+def personal_details(*fields: str) -> tuple[str | None, ...] | None:
+    """The form's ``fields`` (a name, a contact: kept beside the public log, never in it), each
+    stripped or None; or None with the reason flashed if one is over 200 characters or holds
+    control characters. Nothing is cut short silently."""
+    values = tuple((request.form.get(f) or "").strip() or None for f in fields)
+    if any(v is not None and (len(v) > 200 or not v.isprintable()) for v in values):
+        flash(t("bad_contact"), "error")
+        return None
+    return values
 
 
 def sitting_or_404(village: str, sitting: str) -> tuple[Any, Any]:

@@ -14,12 +14,12 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from deliberate import Stage
 from deliberate import commands as c
-from deliberate.store.private import MAX_FILE_BYTES, save_file
+from deliberate.store.private import MAX_FILE_BYTES, forget_files, save_file
 
 from .admin import village_settings
 from .auth import current_account, require
 from .i18n import t
-from .services import now, run, store, village_or_404
+from .services import ledger, now, run, store, village_or_404
 
 __all__ = ["MAX_FILES", "UPLOAD_LIMIT", "bp", "parse_yuan"]
 
@@ -36,9 +36,6 @@ def parse_yuan(text: str) -> int:
         raise ValueError(text)
     return int(whole) * 100 + int((cents + "00")[:2])
 
-
-def _village(village: str) -> None:
-    village_or_404(village)
 
 
 def _back(village: str, matter: str) -> Any:
@@ -61,7 +58,7 @@ def _by() -> str:
 @bp.post("/notice")
 @require("matters.manage")
 def publish(village: str, matter: str) -> Any:
-    _village(village)
+    village_or_404(village)
     on = _day("published_on")
     try:
         days = int(request.form.get("days") or village_settings(village)["notice_period_days"])
@@ -77,7 +74,7 @@ def publish(village: str, matter: str) -> Any:
 @bp.post("/notice/close")
 @require("matters.manage")
 def close_notice(village: str, matter: str) -> Any:
-    _village(village)
+    village_or_404(village)
     if run(village, c.CloseNotice(matter, now().date())):
         flash(t("done"), "ok")
     return _back(village, matter)
@@ -86,7 +83,7 @@ def close_notice(village: str, matter: str) -> Any:
 @bp.post("/township")
 @require("matters.manage")
 def township(village: str, matter: str) -> Any:
-    _village(village)
+    village_or_404(village)
     approved = request.form.get("approved") == "1"
     to = request.form.get("return_to") or ""
     return_to = None if approved else next((s for s in Stage if s.value == to), None)
@@ -101,7 +98,7 @@ def township(village: str, matter: str) -> Any:
 @bp.post("/progress")
 @require("matters.manage")
 def progress(village: str, matter: str) -> Any:
-    _village(village)
+    village_or_404(village)
     on = _day("on")
     if on is None:
         return _back(village, matter)
@@ -120,8 +117,7 @@ def progress(village: str, matter: str) -> Any:
         if len(content) > MAX_FILE_BYTES or not content:
             flash(t("bad_file"), "error")
             return _back(village, matter)
-        # Stored before the entry that names it; a refused entry leaves an unreferenced file,
-        # which is never served (public.file serves only files the record names).
+        # Stored before the entry that names it, so the record never names a missing file.
         digest = save_file(store().engine, village, upload.filename[:500],
                            upload.mimetype or "application/octet-stream", content, now())
         attachments.append(c.Attachment(upload.filename[:500], digest))
@@ -129,13 +125,17 @@ def progress(village: str, matter: str) -> Any:
     if run(village, c.RecordProgress(matter, entry, on, (request.form.get("description") or "").strip(),
                                      spent, tuple(attachments))):
         flash(t("done"), "ok")
+    else:
+        # Refused: drop the files it brought, unless an earlier entry names the same bytes.
+        forget_files(store().engine, village,
+                     {a.sha256 for a in attachments} - ledger(village).state.attachment_digests())
     return _back(village, matter)
 
 
 @bp.post("/complete")
 @require("matters.manage")
 def complete(village: str, matter: str) -> Any:
-    _village(village)
+    village_or_404(village)
     on = _day("on")
     if on is not None and run(village, c.CompleteImplementation(
             matter, on, (request.form.get("summary") or "").strip())):

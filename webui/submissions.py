@@ -22,15 +22,12 @@ from .auth import current_account, require
 from .i18n import t
 from .limits import allow, per_hour
 from .pagecache import cached_page
-from .services import ledger, now, run, store, village_or_404
+from .services import ledger, now, personal_details, run, snapshot, store, village_or_404
 
 __all__ = ["bp", "new_id"]
 
 bp = Blueprint("submissions", __name__)
 
-
-def _village_or_404(village: str) -> str:
-    return village_or_404(village)
 
 
 def new_id() -> str:
@@ -38,8 +35,7 @@ def new_id() -> str:
     return f"q{now():%Y%m%d}-{secrets.token_hex(2)}"
 
 
-def _ledger_rows(village: str, status: str | None) -> list[Any]:
-    state = ledger(village).state
+def _ledger_rows(state: Any, status: str | None) -> list[Any]:
     rows = sorted(state.submissions.values(), key=lambda q: (q.received_on, q.id), reverse=True)
     if status:
         rows = [q for q in rows if q.status.value == status]
@@ -54,29 +50,25 @@ def _status_arg() -> str | None:
 @bp.get("/p/<village>/submissions")
 @cached_page
 def public_ledger(village: str) -> Any:
-    name = _village_or_404(village)
+    name = village_or_404(village)
     status = _status_arg()
+    state = snapshot(village)[0]
     return render_template("submissions/public.html", village=village, name=name,
-                           rows=_ledger_rows(village, status), status=status,
-                           matters=ledger(village).state.matters, SubmissionStatus=SubmissionStatus)
+                           rows=_ledger_rows(state, status), status=status,
+                           matters=state.matters, SubmissionStatus=SubmissionStatus)
 
 
 def _fields() -> tuple[str, str | None, str | None] | None:
-    """(text, name, contact), or None with the reason flashed. Nothing is cut short silently:
-    the core refuses a text over 5,000 characters, and this a name or contact over 200."""
-    form = request.form
-    name = (form.get("name") or "").strip() or None
-    contact = (form.get("contact") or "").strip() or None
-    if any(value is not None and (len(value) > 200 or not value.isprintable())
-           for value in (name, contact)):
-        flash(t("bad_contact"), "error")
+    """(text, name, contact), or None with the reason flashed (the core judges the text)."""
+    details = personal_details("name", "contact")
+    if details is None:
         return None
-    return (form.get("text") or "").strip(), name, contact
+    return (request.form.get("text") or "").strip(), details[0], details[1]
 
 
 @bp.post("/p/<village>/submissions")
 def lodge(village: str) -> Any:
-    _village_or_404(village)
+    village_or_404(village)
     if not allow("submission"):
         flash(t("submission_limited", count=per_hour()), "error")
         return public_ledger(village), 429
@@ -96,13 +88,13 @@ def lodge(village: str) -> Any:
 @bp.get("/v/<village>/submissions")
 @require("matters.manage")
 def clerk_ledger(village: str) -> Any:
-    name = _village_or_404(village)
+    name = village_or_404(village)
     status = _status_arg()
     state = ledger(village).state
     open_matters = sorted((m for m in state.matters.values() if m.stage not in TERMINAL),
                           key=lambda m: m.title)
     return render_template("submissions/clerk.html", village=village, name=name,
-                           rows=_ledger_rows(village, status), status=status,
+                           rows=_ledger_rows(state, status), status=status,
                            matters=state.matters, open_matters=open_matters,
                            people=personal(store().engine, village, "submission"),
                            SubmissionStatus=SubmissionStatus, today=now().date().isoformat(),
@@ -113,7 +105,7 @@ def clerk_ledger(village: str) -> Any:
 @require("matters.manage")
 def take_down(village: str) -> Any:
     """A clerk takes down what a villager said at a bench meeting or on the phone."""
-    _village_or_404(village)
+    village_or_404(village)
     fields = _fields()
     if fields is None:
         return redirect(url_for("submissions.clerk_ledger", village=village))
@@ -136,7 +128,7 @@ def take_down(village: str) -> Any:
 @bp.post("/v/<village>/submissions/<submission>/take-up")
 @require("matters.manage")
 def take_up(village: str, submission: str) -> Any:
-    _village_or_404(village)
+    village_or_404(village)
     account = current_account()
     if run(village, c.TakeUpSubmission(submission, (request.form.get("matter") or "")[:200],
                                        now().date(), by=account.person or account.username)):
@@ -147,7 +139,7 @@ def take_up(village: str, submission: str) -> Any:
 @bp.post("/v/<village>/submissions/<submission>/answer")
 @require("matters.manage")
 def answer(village: str, submission: str) -> Any:
-    _village_or_404(village)
+    village_or_404(village)
     account = current_account()
     if run(village, c.AnswerSubmission(submission, now().date(),
                                        (request.form.get("answer") or "").strip()[:5000],

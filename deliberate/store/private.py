@@ -12,12 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .models import AttachmentFileRow, PersonalRow
 
-__all__ = ["MAX_FILE_BYTES", "Personal", "StoredFile", "load_file", "personal", "save_file",
+__all__ = ["MAX_FILE_BYTES", "Personal", "StoredFile", "forget_files", "load_file", "personal", "save_file",
            "save_personal"]
 
 # A photo of a receipt or a scanned invoice; a video of a sitting is referenced, not uploaded.
@@ -72,6 +72,15 @@ def save_file(engine: Engine, village: str, name: str, media_type: str, content:
     except IntegrityError:
         pass  # the same bytes, stored before: content addressing makes that harmless
     return digest
+
+
+def forget_files(engine: Engine, village: str, digests: set[str]) -> None:
+    """Delete stored files by SHA-256 — those a refused entry brought and nothing names."""
+    if not digests:
+        return
+    t = AttachmentFileRow.__table__
+    with engine.begin() as conn:
+        conn.execute(delete(t).where(t.c.village == village, t.c.sha256.in_(sorted(digests))))
 
 
 def load_file(engine: Engine, village: str, sha256: str) -> StoredFile | None:
