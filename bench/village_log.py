@@ -71,10 +71,10 @@ def generate(n_entries: int, matters: int = 64) -> tuple[list[Entry], list[objec
                 do(c.OpenVote(sitting, vote, m, f"表决{m}", secret=secret))
                 for i, p in enumerate(voters):
                     choice = CHOICES[(i + k) % 4] if rule.body is Body.VILLAGERS_MEETING else Choice.APPROVE
-                    do(c.CastBallot(sitting, vote, p, choice, receipt=f"{vote}-{i}" if secret else None))
+                    receipt, code = (f"{vote}-{i}", f"code-{i}") if secret else (None, None)
+                    do(c.CastBallot(sitting, vote, p, choice, receipt=receipt, change_code=code))
                     if i % 20 == 0:  # changed their mind
-                        do(c.CastBallot(sitting, vote, p, Choice.APPROVE,
-                                        receipt=f"{vote}-{i}" if secret else None))
+                        do(c.CastBallot(sitting, vote, p, Choice.APPROVE, receipt=receipt, change_code=code))
                 do(c.CloseVote(sitting, vote))
             do(c.CloseSitting(sitting))
         raise RuntimeError(f"the scenario ends at {len(entries)} entries; ask for fewer")

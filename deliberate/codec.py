@@ -154,10 +154,20 @@ def _dataclass_decoder(cls: type, skip: frozenset[str] = frozenset()) -> Decoder
     """
     hints = typing.get_type_hints(cls)
     fields = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
-    namespace: dict[str, Any] = {"C": cls, "N": len(fields), "KEYS": frozenset(fields)}
+    # A field added later with a default (e.g. the account of a teller entry) may be missing
+    # from an entry written before it existed: it decodes to the default, and the entry's hash,
+    # taken over the payload as written, still holds. Any other difference is malformed.
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)
+                if f.name not in skip and f.default is not dataclasses.MISSING}
+    namespace: dict[str, Any] = {"C": cls, "N": len(fields), "KEYS": frozenset(fields),
+                                 "OPTIONAL": frozenset(defaults), "DEFAULTS": defaults}
     lines = ["def build(v, **extra):",
-             "    if type(v) is not dict or len(v) != N or v.keys() != KEYS:",
-             f"        raise TypeError('{cls.__name__} expects exactly its fields')"]
+             "    if type(v) is not dict:",
+             f"        raise TypeError('{cls.__name__} expects an object')",
+             "    if len(v) != N or v.keys() != KEYS:",
+             "        if not (v.keys() <= KEYS and KEYS - v.keys() <= OPTIONAL):",
+             f"            raise TypeError('{cls.__name__} expects exactly its fields')",
+             "        v = {**DEFAULTS, **v}"]
     args = []
     for i, name in enumerate(fields):
         tp = hints[name]

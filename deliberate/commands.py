@@ -128,29 +128,42 @@ class OpenVote:
 
 @dataclass(frozen=True, slots=True)
 class CastBallot:
-    """A ballot on a phone. A secret ballot carries a random ``receipt`` made by the caller; to
-    change it, the voter presents the same receipt again."""
+    """A ballot on a phone. A secret ballot carries a random ``receipt`` and a random
+    ``change_code``, both made on the voter's side; to change it, the voter presents both again.
+    The receipt is published at the close (so the voter can find their ballot); the change code
+    never leaves the voter's device and the record keeps only its digest."""
 
     sitting: str
     vote: str
     voter: str
     choice: Choice
     receipt: str | None = None
+    change_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EnterCardCount:
+    """A counter's count of the raised cards. ``account`` is the login it was entered from (a
+    front end passes it; the record keeps it). For a secret vote the count is sealed until the
+    close, under a random ``nonce`` the caller makes (needed then)."""
+
     sitting: str
     vote: str
     counter: str
     tally: Tally
+    account: str | None = None
+    nonce: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ConfirmCardCount:
+    """The scrutineer's confirmation, from the login ``account``: a different person, and a
+    different account, from the counter's."""
+
     sitting: str
     vote: str
     scrutineer: str
+    account: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ It reads no clock: it starts from the time it is given and only moves forward.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -90,9 +91,11 @@ class Driver:
             return sitting
         self.do(c.OpenVote(sitting, "v1", mid, f"表决：{self.matter(mid).title}", secret=secret))
         phones = came if not cards else came[: len(came) // 3]
-        for i, person in enumerate(phones):
+        for person in phones:
+            # Random, as a phone makes them: a receipt derived from the voter would name them.
             self.do(c.CastBallot(sitting, "v1", person, choice,
-                                 receipt=f"{sitting}-{i:04d}" if secret else None))
+                                 receipt=secrets.token_hex(5).upper() if secret else None,
+                                 change_code=secrets.token_hex(5).upper() if secret else None))
         if cards:
             rest = len(came) - len(phones)
             counts = {choice: rest - rest // 10, Choice.ABSTAIN: rest // 10}
@@ -101,7 +104,8 @@ class Driver:
             tally = Tally(counts.get(Choice.APPROVE, 0), counts.get(Choice.OPPOSE, 0),
                           counts.get(Choice.ABSTAIN, 0))
             s = self.state.sittings[sitting]
-            self.do(c.EnterCardCount(sitting, "v1", s.counters[0], tally))
+            self.do(c.EnterCardCount(sitting, "v1", s.counters[0], tally,
+                                     nonce=secrets.token_hex(16) if secret else None))
             self.do(c.ConfirmCardCount(sitting, "v1", s.scrutineers[0]))
         self.do(c.CloseVote(sitting, "v1"))
         if close:

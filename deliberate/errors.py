@@ -20,6 +20,7 @@
     │   └── NoticeError                notice periods, objections
     └── RecordError                    the hash-chained log
         ├── ChainBroken                verification failed at a height
+        ├── BallotBoxMismatch          a secret vote's box or sealed count disagrees with the record
         ├── MalformedEntry (ValueError) an exported line that is not an entry
         └── ConcurrencyConflict        the head moved while a command was decided
 
@@ -34,6 +35,7 @@ from .i18n import DEFAULT_LANG, text
 
 __all__ = [
     "AlreadyExists",
+    "BallotBoxMismatch",
     "BallotError",
     "ChainBroken",
     "ConcurrencyConflict",
@@ -153,6 +155,11 @@ class ChainBroken(RecordError):
     def __init__(self, key: str = "err_chain", /, **fields: object) -> None:
         super().__init__(key, **fields)
         self.height = fields.get("height")
+
+
+class BallotBoxMismatch(RecordError):
+    """A secret vote's ballots, kept apart from the chain, disagree with what the chain records:
+    more or fewer ballots than people who took part, or a card count that is not the sealed one."""
 
 
 class MalformedEntry(RecordError, ValueError):

@@ -1,7 +1,8 @@
 """Events: the facts a village's record is made of.
 
 Every accepted command becomes one event (a first secret ballot becomes two: that the voter took
-part, in the chain, and the ballot itself, kept apart). An event is a frozen value with the time
+part, in the chain, and the ballot itself, kept apart; a secret vote's card count likewise becomes a
+sealed entry in the chain and the count itself, kept apart until the close). An event is a frozen value with the time
 ``at`` it happened; :mod:`deliberate.codec` turns it into the plain payload the hash chain stores
 and back, so ``replay(record) == state`` for anyone holding the export.
 """
@@ -21,9 +22,11 @@ from .tally import Attendance, Choice, Tally
 
 __all__ = [
     "EVENT_TYPES",
+    "PRIVATE_EVENTS",
     "BallotCast",
     "CardCountConfirmed",
     "CardCountEntered",
+    "CardCountSealed",
     "CheckedIn",
     "CheckedOut",
     "Event",
@@ -157,13 +160,20 @@ class TookPart:
 
 @dataclass(**_EVENT)
 class SecretBallotCast:
-    """A secret ballot, kept apart from the chain and from any voter id."""
+    """A secret ballot, kept apart from the chain and from any voter id.
+
+    ``code_digest`` is SHA-256 of the receipt and the change code only the voter's device holds
+    (:func:`deliberate.village.change_code_digest`): the receipt is published at the close, the
+    change code never, so knowing someone's receipt is not enough to change their ballot. The
+    store keeps neither ``at`` nor any order: the time would link the ballot to its ``TookPart``.
+    """
 
     at: datetime
     sitting: str
     vote: str
     receipt: str
     choice: Choice
+    code_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,11 +184,32 @@ class Receipt:
 
 @dataclass(**_EVENT)
 class CardCountEntered:
+    """A card count entered by a counter, from the account ``account``.
+
+    For an open (记名) vote ``tally`` is the count. For a secret vote the count stays sealed until
+    the close: ``tally`` is None and ``seal`` is SHA-256 over the count and a random nonce, both
+    kept apart (:class:`CardCountSealed`) and published in the vote's closing entry, where anyone
+    can check them against this seal.
+    """
+
     at: datetime
     sitting: str
     vote: str
     counter: str
+    tally: Tally | None
+    seal: str | None = None
+    account: str | None = None
+
+
+@dataclass(**_EVENT)
+class CardCountSealed:
+    """A secret vote's card count, kept apart from the chain until the vote closes."""
+
+    at: datetime
+    sitting: str
+    vote: str
     tally: Tally
+    nonce: str
 
 
 @dataclass(**_EVENT)
@@ -187,6 +218,7 @@ class CardCountConfirmed:
     sitting: str
     vote: str
     scrutineer: str
+    account: str | None = None
 
 
 @dataclass(**_EVENT)
@@ -195,7 +227,8 @@ class VoteClosed:
 
     For a secret vote, ``ballots`` lists every (receipt, choice) sorted by receipt and
     ``receipts_digest`` is the SHA-256 of their canonical JSON: the count can be checked and each
-    voter can find their receipt, without linking a person to a choice.
+    voter can find their receipt, without linking a person to a choice; ``cards_nonce`` opens the
+    seal of a secret vote's card count.
     """
 
     at: datetime
@@ -211,6 +244,7 @@ class VoteClosed:
     to_stage: Stage
     ballots: tuple[Receipt, ...]
     receipts_digest: str | None
+    cards_nonce: str | None = None  # a secret vote's card-count nonce, to check the seal
 
 
 @dataclass(**_EVENT)
@@ -357,7 +391,7 @@ class SubmissionAnswered:
 
 Event = (MatterRaised | PlanAmended | SittingConvened | CheckedIn | CheckedOut | TellersAppointed
          | SittingOpened | VoteOpened | BallotCast | TookPart | SecretBallotCast | CardCountEntered
-         | CardCountConfirmed | VoteClosed | MinutesRecorded | SittingAdjourned | SittingClosed
+         | CardCountSealed | CardCountConfirmed | VoteClosed | MinutesRecorded | SittingAdjourned | SittingClosed
          | MatterReturned | MatterWithdrawn | TownshipReviewed | NoticePublished | ObjectionLodged
          | ObjectionAnswered | NoticeClosed | ProgressRecorded | ImplementationCompleted
          | SubmissionLodged | SubmissionTakenUp | SubmissionAnswered)
@@ -367,3 +401,7 @@ EVENT_TYPES: dict[str, type] = {
     "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_"): cls
     for cls in Event.__args__  # type: ignore[attr-defined]
 }
+
+# Events kept apart from the hash chain (and from any time or order that could link them to a
+# person): a secret ballot, and a secret vote's card count until the close.
+PRIVATE_EVENTS: frozenset[type] = frozenset({SecretBallotCast, CardCountSealed})

@@ -154,8 +154,16 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_receipt_needed": ("无记名投票须附回执号", "無記名投票須附回執號",
                            "a secret ballot needs a receipt"),
     "err_receipt_taken": ("回执号已被使用", "回執號已被使用", "that receipt is already in use"),
-    "err_change_needs_receipt": ("已投过票；改票须出示原回执号", "已投過票；改票須出示原回執號",
-                                 "already voted: present the earlier receipt to change the ballot"),
+    "err_change_code_needed": ("无记名投票须附更改码", "無記名投票須附更改碼",
+                               "a secret ballot needs a change code"),
+    "err_change_code_wrong": ("回执号或更改码不对。改票须输入投票时给您的回执号和更改码",
+                              "回執號或更改碼不對。改票須輸入投票時給您的回執號和更改碼",
+                              "wrong receipt or change code: to change your ballot, enter the "
+                              "receipt and change code you were given when you voted"),
+    "err_same_teller_account": ("计票与监票不能用同一个账号（{account}）",
+                                "計票與監票不能用同一個帳號（{account}）",
+                                "the count and its confirmation cannot come from the same account "
+                                "({account})"),
     "err_vote_open": ("已有表决正在进行", "已有表決正在進行", "another vote is still open"),
     "err_no_vote": ("没有正在进行的表决“{id}”", "沒有正在進行的表決「{id}」", "no open vote {id!r}"),
     "err_not_on_agenda": ("事项“{matter}”不在本次会议议程中", "事項「{matter}」不在本次會議議程中",
@@ -215,6 +223,17 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
                           "supervisory committee member {person} is a close relative ({relation}) "
                           "of villagers' committee member {other}: {verdict}"),
     # --- record ------------------------------------------------------------------------------
+    "err_box_mismatch": ("票箱与参与记录不符：表决“{vote}”票箱里有{ballots}张票，记录显示{participants}人投票。"
+                         "不能结束表决，请按安全说明检查数据库",
+                         "票箱與參與記錄不符：表決「{vote}」票箱裡有{ballots}張票，記錄顯示{participants}人投票。"
+                         "不能結束表決，請按安全說明檢查資料庫",
+                         "the ballot box does not match the record: vote {vote!r} has {ballots} ballots "
+                         "in its box but {participants} people took part; the vote cannot close — "
+                         "check the database as docs/security.md says"),
+    "err_cards_seal": ("表决“{vote}”的举牌计票与录入时封存的不符，不能结束表决",
+                       "表決「{vote}」的舉牌計票與錄入時封存的不符，不能結束表決",
+                       "the card count of vote {vote!r} is not the one sealed when it was entered; "
+                       "the vote cannot close"),
     "err_chain": ("记录在第{height}条处被改动：{reason}", "記錄在第{height}條處被改動：{reason}",
                   "the record is broken at height {height}: {reason}"),
     "err_not_recordable": ("不能写入记录的值：{detail}", "不能寫入記錄的值：{detail}",

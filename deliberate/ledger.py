@@ -21,7 +21,6 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,7 @@ from .errors import ConcurrencyConflict, InvalidInput
 from .record import Checkpoint, Entry, Verification, events_of, next_entry, verify
 from .repository import InMemoryRepository, Repository
 from .state import VillageState
-from .village import chained, decide, replay
+from .village import chained, decide, replay, restore_private
 
 __all__ = ["CLOCK_SKEW", "Ledger"]
 
@@ -192,17 +191,11 @@ class Ledger:
         return verify(self.entries(), checkpoint)
 
     def rebuild(self) -> VillageState:
-        """The state replayed from the chain and the private ballots; it equals :attr:`state`.
+        """The state replayed from the chain and the private events; it equals :attr:`state`.
 
-        A closed vote's entry carries its tally, so only the ballots of votes still open are
-        applied from the ballot box, after the chain, in the order they were cast.
+        A closed vote's entry carries its tally, so only the ballots (and sealed card counts) of
+        votes still open are applied from the ballot box, after the chain. The box keeps the
+        latest ballot per receipt and no order, so the order they are applied in does not matter.
         """
-        state = replay(events_of(self.entries()))
-        last = state.last_at
-        for ballot in self.repository.private_events(self.village):
-            vote = state.votes.get(ballot.sitting)
-            if vote is not None and vote.id == ballot.vote:
-                state = replay((ballot,), state)
-            if last is None or ballot.at > last:
-                last = ballot.at
-        return replace(state, last_at=last)
+        return restore_private(replay(events_of(self.entries())),
+                               self.repository.private_events(self.village))

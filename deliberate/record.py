@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,7 @@ __all__ = [
     "events_of",
     "from_jsonl",
     "next_entry",
+    "stored_entry_hash",
     "to_jsonl",
     "verify",
 ]
@@ -99,6 +101,23 @@ def entry_hash(height: int, parent_hash: str, type_: str, payload: Any, time: st
                               "payload": payload, "time": time})).hexdigest()
 
 
+_PLAIN = re.compile(r"[0-9A-Za-z_:.+\-]*").fullmatch
+
+
+def stored_entry_hash(height: int, parent_hash: str, type_: str, payload_json: str,
+                      time: str) -> str:
+    """:func:`entry_hash` of an entry whose payload is held as its canonical JSON text (as the
+    store keeps it): the text is hashed as it is, without parsing and re-encoding it, so checking
+    a chain read from the database costs little more than reading it — and any change to the
+    stored text, even one that parses to the same value, breaks the hash."""
+    if _PLAIN(parent_hash) and _PLAIN(type_) and _PLAIN(time):
+        body = (f'{{"height":{height},"parent_hash":"{parent_hash}","payload":{payload_json},'
+                f'"time":"{time}","type":"{type_}"}}')
+        return _sha256(body.encode()).hexdigest()
+    # Anything unusual in the short fields: the general encoder, for exactly the same bytes.
+    return entry_hash(height, parent_hash, type_, json.loads(payload_json), time)
+
+
 def next_entry(head: Checkpoint, event: Any) -> Entry:
     """The entry that records ``event`` after ``head``."""
     type_, payload, at = encode_event(event)
@@ -122,14 +141,23 @@ class Verification:
             raise ChainBroken(height=self.first_bad, reason=self.reason)
 
 
-def verify(entries: Iterable[Entry], checkpoint: Checkpoint | None = None) -> Verification:
+def verify(entries: Iterable[Entry], checkpoint: Checkpoint | None = None, *,
+           start: Checkpoint = GENESIS) -> Verification:
     """Recompute the chain; report the first entry that is not where and what it claims.
 
     With a ``checkpoint`` (from a printed notice), also check that the chain reaches it and that
     the entry at its height has its hash: a chain rewritten or cut short since then fails.
+
+    A whole chain (from ``GENESIS``) is also audited beyond its hashes: every closed secret vote
+    must publish exactly one receipt per person recorded as taking part, its receipts' digest and
+    its electronic count must follow from the receipts, and a sealed card count must open with the
+    nonce published at the close. Ballots are kept apart from the chain, so this is what shows
+    ballots slipped into the box, or a count changed, before the close.
+    ``start`` continues from a head already verified (the entries after it only; no audit).
     """
-    head = GENESIS
-    expected_parent, expected_height = _ZERO, 1
+    head = start
+    expected_parent, expected_height = start.hash, start.height + 1
+    audit = _Audit() if start == GENESIS else None
     dumps = json.dumps
     for entry in entries:
         if entry.height != expected_height:
@@ -149,6 +177,10 @@ def verify(entries: Iterable[Entry], checkpoint: Checkpoint | None = None) -> Ve
                 and entry.hash != checkpoint.hash:
             return Verification(False, head, expected_height,
                                 "differs from the checkpoint printed at this height")
+        if audit is not None and entry.type in _AUDITED:
+            wrong = audit.check(entry)
+            if wrong is not None:
+                return Verification(False, head, expected_height, wrong)
         head = Checkpoint(entry.height, entry.hash)
         expected_parent, expected_height = entry.hash, entry.height + 1
     if checkpoint is not None and head.height < checkpoint.height:
@@ -156,6 +188,56 @@ def verify(entries: Iterable[Entry], checkpoint: Checkpoint | None = None) -> Ve
                             f"the chain ends at {head.height}, before the checkpoint "
                             f"{checkpoint.height}")
     return Verification(True, head)
+
+
+_AUDITED = frozenset({"took_part", "card_count_entered", "vote_closed"})
+
+
+class _Audit:
+    """What the chain says about each secret vote so far: who took part, the sealed count."""
+
+    def __init__(self) -> None:
+        self.took_part: dict[tuple[str, str], int] = {}
+        self.seals: dict[tuple[str, str], str | None] = {}
+
+    def check(self, entry: Entry) -> str | None:
+        """Why ``entry`` contradicts what came before it, or None."""
+        p = entry.payload
+        try:
+            key = (p["sitting"], p["vote"])
+            if entry.type == "took_part":
+                self.took_part[key] = self.took_part.get(key, 0) + 1
+            elif entry.type == "card_count_entered":
+                self.seals[key] = p.get("seal")
+            elif p.get("receipts_digest") is not None:
+                return self._closed_secret(key, p)
+        except (KeyError, TypeError, AttributeError):
+            return f"a {entry.type} entry without the fields it needs"
+        return None
+
+    def _closed_secret(self, key: tuple[str, str], p: Mapping[str, Any]) -> str | None:
+        ballots = p["ballots"]
+        receipts = [b["receipt"] for b in ballots]
+        if receipts != sorted(set(receipts)):
+            return "the published receipts are not sorted and unique"
+        took_part = self.took_part.get(key, 0)
+        if len(ballots) != took_part:
+            return (f"the vote {key[1]!r} publishes {len(ballots)} receipts but {took_part} people "
+                    "took part (ballots slipped into or taken from the box)")
+        if _sha256(canonical(ballots)).hexdigest() != p["receipts_digest"]:
+            return "the receipts' digest does not match the published receipts"
+        counted = {"approve": 0, "oppose": 0, "abstain": 0}
+        for b in ballots:
+            counted[b["choice"]] += 1
+        if {k: p["electronic"][k] for k in counted} != counted:
+            return "the electronic count does not match the published receipts"
+        seal = self.seals.get(key)
+        if seal is not None:
+            nonce, cards = p.get("cards_nonce"), p.get("cards")
+            if nonce is None or cards is None or _sha256(
+                    canonical({"nonce": nonce, "tally": cards})).hexdigest() != seal:
+                return "the card count counted is not the one sealed when it was entered"
+        return None
 
 
 def to_jsonl(entries: Iterable[Entry]) -> Iterator[str]:

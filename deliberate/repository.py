@@ -62,7 +62,8 @@ class Repository(Protocol):
         ...
 
     def private_events(self, village: str) -> Iterator[Any]:
-        """The secret ballots held apart from the chain, in no meaningful order."""
+        """The private events held apart from the chain (secret ballots, sealed card counts):
+        the latest for each receipt or vote, in no meaningful order."""
         ...
 
 
@@ -81,7 +82,7 @@ class InMemoryRepository:
 
     def __init__(self) -> None:
         self._entries: dict[str, list[Entry]] = {}
-        self._private: dict[str, list[Any]] = {}
+        self._private: dict[str, dict[tuple[str, str, str | None], Any]] = {}
         self._state: dict[str, VillageState] = {}
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
@@ -107,11 +108,13 @@ class InMemoryRepository:
             raise ConcurrencyConflict("err_conflict", expected=expected.height,
                                       actual=head.height)
         chain.extend(entries)
-        self._private.setdefault(village, []).extend(private)
+        box = self._private.setdefault(village, {})
+        for event in private:  # the latest per receipt (or per vote, for a sealed card count)
+            box[event.sitting, event.vote, getattr(event, "receipt", None)] = event
         self._state[village] = replace(state, revision=revision + 1)
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
         return iter(self._entries.get(village, [])[max(start, 1) - 1:])
 
     def private_events(self, village: str) -> Iterator[Any]:
-        return iter(list(self._private.get(village, [])))
+        return iter(list(self._private.get(village, {}).values()))

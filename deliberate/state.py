@@ -195,10 +195,20 @@ class Vote:
     opened_at: datetime
     voters: PMap[str, Choice | None] = field(default_factory=PMap)
     box: PMap[str, Choice] = field(default_factory=PMap)
+    codes: PMap[str, str | None] = field(default_factory=PMap)  # receipt -> change-code digest
     electronic: Tally = Tally()  # noqa: RUF009 - a frozen value, safe to share
-    cards: Tally | None = None
+    cards: Tally | None = None  # a secret vote's: known here (kept apart), sealed in the record
     counter: str | None = None
     scrutineer: str | None = None  # set once the card count is confirmed
+    counter_account: str | None = None
+    scrutineer_account: str | None = None
+    cards_seal: str | None = None  # a secret vote's: the seal in the record
+    cards_nonce: str | None = None  # a secret vote's: what opens the seal at the close
+
+    @property
+    def cards_sealed(self) -> bool:
+        """Whether the card count is entered but must not be shown (a running secret vote)."""
+        return self.secret and self.cards_seal is not None
 
 
 @dataclass(frozen=True, slots=True)

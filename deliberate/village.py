@@ -20,6 +20,7 @@ an accepted event and trusts it; ``replay`` folds a whole record.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -32,6 +33,7 @@ from .codec import canonical, encode
 from .convening import check_notice
 from .errors import (
     AlreadyExists,
+    BallotBoxMismatch,
     BallotError,
     CountExceedsPresent,
     IllegalAction,
@@ -66,7 +68,8 @@ from .submission import Channel, SubmissionStatus
 from .tally import Choice, Tally, check_count
 from .values import updated as replace
 
-__all__ = ["EMPTY", "TellerRole", "VillageState", "chained", "decide", "evolve", "receipts_digest", "replay"]
+__all__ = ["EMPTY", "TellerRole", "VillageState", "card_seal", "chained", "change_code_digest", "decide", "evolve",
+           "receipts_digest", "replay"]
 
 _MAX_TEXT = 20_000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -156,6 +159,21 @@ def _idle(matter: Matter) -> None:
 def receipts_digest(ballots: Iterable[e.Receipt]) -> str:
     """SHA-256 over the canonical JSON of the (receipt, choice) list, sorted by receipt."""
     return hashlib.sha256(canonical(encode(sorted(ballots, key=lambda b: b.receipt)))).hexdigest()
+
+
+def change_code_digest(receipt: str, change_code: str) -> str:
+    """What the record keeps of a secret ballot's change code: SHA-256 of receipt and code.
+
+    The receipt salts it, so one digest tells nothing of another ballot's code."""
+    return hashlib.sha256(f"{receipt}\n{change_code}".encode()).hexdigest()
+
+
+def card_seal(tally: Tally, nonce: str) -> str:
+    """The seal of a secret vote's card count: SHA-256 over the count and a random nonce.
+
+    The nonce makes the seal unguessable (there are few possible counts); both are published in
+    the closing entry, so anyone can check that the count counted is the one entered."""
+    return hashlib.sha256(canonical({"nonce": nonce, "tally": encode(tally)})).hexdigest()
 
 
 def _voter_counts(vote: Vote) -> tuple[int, int]:
@@ -360,21 +378,29 @@ def _cast(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple[Any, .
             return ()  # a double tap or a retried request: one ballot, nothing new
         return (e.BallotCast(at=now, sitting=sitting.id, vote=vote.id, voter=voter,
                              choice=choice),)
-    receipt = cmd.receipt
+    receipt, code = cmd.receipt, cmd.change_code
     if not isinstance(receipt, str) or not receipt.strip() or len(receipt) > 128:
         raise BallotError("err_receipt_needed")
+    if not isinstance(code, str) or not code.strip() or len(code) > 128:
+        raise BallotError("err_change_code_needed")
+    digest = change_code_digest(receipt, code)
     if first:
         if receipt in vote.box:
             raise BallotError("err_receipt_taken")
         return (e.TookPart(at=now, sitting=sitting.id, vote=vote.id, voter=voter),
                 e.SecretBallotCast(at=now, sitting=sitting.id, vote=vote.id, receipt=receipt,
-                                   choice=choice))
-    if receipt not in vote.box:
-        raise BallotError("err_change_needs_receipt")
+                                   choice=choice, code_digest=digest))
+    # A change needs the receipt and the change code together. The receipt alone is public once
+    # the vote closes and may be seen on a phone before; the code never leaves the voter's device.
+    # One answer for an unknown receipt and a wrong code, checked before anything else, so the
+    # refusal tells a guesser nothing (not even whether the choice would have changed).
+    known = vote.codes.get(receipt)
+    if known is None or not hmac.compare_digest(known, digest):
+        raise BallotError("err_change_code_wrong")
     if vote.box[receipt] is choice:
         return ()
     return (e.SecretBallotCast(at=now, sitting=sitting.id, vote=vote.id, receipt=receipt,
-                               choice=choice),)
+                               choice=choice, code_digest=digest),)
 
 
 @_handles(c.EnterCardCount)
@@ -385,9 +411,19 @@ def _enter_cards(state: VillageState, cmd: c.EnterCardCount, now: datetime) -> t
     if cmd.counter not in sitting.counters:
         raise TellerError("err_not_teller", person=cmd.counter, role=TellerRole.COUNTER)
     tally = _isinstance("tally", cmd.tally, Tally)
+    account = None if cmd.account is None else _ident("account", cmd.account)
     _check_within_present(len(vote.voters), tally.cast, sitting.voters_present)
+    if not vote.secret:
+        return (e.CardCountEntered(at=now, sitting=sitting.id, vote=vote.id, counter=cmd.counter,
+                                   tally=tally, account=account),)
+    # A secret vote's split stays sealed until the close: the record gets the seal, the count
+    # itself is kept apart (and published with its nonce in the closing entry).
+    nonce = cmd.nonce
+    if not isinstance(nonce, str) or not 16 <= len(nonce) <= 128 or not nonce.isprintable():
+        raise InvalidInput("err_bad_value", field="nonce", detail="16 to 128 random characters")
     return (e.CardCountEntered(at=now, sitting=sitting.id, vote=vote.id, counter=cmd.counter,
-                               tally=tally),)
+                               tally=None, seal=card_seal(tally, nonce), account=account),
+            e.CardCountSealed(at=now, sitting=sitting.id, vote=vote.id, tally=tally, nonce=nonce))
 
 
 @_handles(c.ConfirmCardCount)
@@ -402,10 +438,14 @@ def _confirm_cards(state: VillageState, cmd: c.ConfirmCardCount,
         raise TellerError("err_no_card_count")
     if cmd.scrutineer == vote.counter:
         raise TellerError("err_same_teller")
+    account = None if cmd.account is None else _ident("account", cmd.account)
+    if account is not None and account == vote.counter_account:
+        # Two people at one login are one pair of hands: the check is worth nothing then.
+        raise TellerError("err_same_teller_account", account=account)
     if vote.scrutineer is not None:
         return ()  # already confirmed: confirming again changes nothing
     return (e.CardCountConfirmed(at=now, sitting=sitting.id, vote=vote.id,
-                                 scrutineer=cmd.scrutineer),)
+                                 scrutineer=cmd.scrutineer, account=account),)
 
 
 @_handles(c.CloseVote)
@@ -413,8 +453,10 @@ def _close_vote(state: VillageState, cmd: c.CloseVote, now: datetime) -> tuple[A
     sitting = _sitting(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.CLOSE_VOTE)
     vote = _vote(state, sitting, cmd.vote)
-    if vote.cards is not None and vote.scrutineer is None:
+    if (vote.cards is not None or vote.cards_seal is not None) and vote.scrutineer is None:
         raise TellerError("err_unconfirmed_count")
+    if vote.secret:
+        _check_box(vote)
     matter = _matter(state, vote.matter)
     attendance = sitting.attendance()
     tally = vote.electronic + vote.cards if vote.cards else vote.electronic
@@ -430,7 +472,22 @@ def _close_vote(state: VillageState, cmd: c.CloseVote, now: datetime) -> tuple[A
     return (e.VoteClosed(at=now, sitting=sitting.id, vote=vote.id, matter=matter.id,
                          electronic=vote.electronic, cards=vote.cards, attendance=attendance,
                          quorate=outcome.quorate, passed=outcome.passed, action=action,
-                         to_stage=to_stage, ballots=ballots, receipts_digest=digest),)
+                         to_stage=to_stage, ballots=ballots, receipts_digest=digest,
+                         cards_nonce=vote.cards_nonce if vote.secret else None),)
+
+
+def _check_box(vote: Vote) -> None:
+    """A secret vote's box must hold exactly one ballot per person the record says took part,
+    and its sealed card count must be the one entered. Ballots are kept apart from the chain, so
+    rows slipped into the box (ballot stuffing) or a count changed behind the record's back would
+    otherwise be counted; this refuses to close on them."""
+    if len(vote.box) != len(vote.voters):
+        raise BallotBoxMismatch("err_box_mismatch", vote=vote.id, ballots=len(vote.box),
+                                participants=len(vote.voters))
+    if vote.cards_seal is not None and (
+            vote.cards is None or vote.cards_nonce is None
+            or card_seal(vote.cards, vote.cards_nonce) != vote.cards_seal):
+        raise BallotBoxMismatch("err_cards_seal", vote=vote.id)
 
 
 @_handles(c.RecordMinutes)
@@ -672,7 +729,7 @@ def _applies(kind: type) -> Callable[[Applier], Applier]:
 def evolve(state: VillageState, event: Any) -> VillageState:
     """The state after ``event``. Events are facts: evolve trusts them and never refuses."""
     new = _APPLIERS[type(event)](state, event)
-    return replace(new, last_at=event.at)
+    return new if type(event) in _PRIVATE else replace(new, last_at=event.at)
 
 
 def replay(events: Iterable[Any], state: VillageState = EMPTY) -> VillageState:
@@ -680,14 +737,40 @@ def replay(events: Iterable[Any], state: VillageState = EMPTY) -> VillageState:
     appliers = _APPLIERS
     last = state.last_at
     for event in events:
-        state = appliers[type(event)](state, event)
-        last = event.at
+        kind = type(event)
+        state = appliers[kind](state, event)
+        if kind not in _PRIVATE:
+            last = event.at
     return replace(state, last_at=last) if last is not state.last_at else state
 
 
+_PRIVATE = e.PRIVATE_EVENTS
+
+
+def apply_event(state: VillageState, event: Any) -> VillageState:
+    """``event`` applied, leaving the record's clock to the caller (a store replaying entries it
+    has checked one by one keeps the time itself, as :func:`replay` does)."""
+    return _APPLIERS[type(event)](state, event)
+
+
+def restore_private(state: VillageState, events: Iterable[Any]) -> VillageState:
+    """``state`` with the private events kept apart from the chain (each the latest for its
+    receipt, or for its vote's card count) applied to the votes still open; those of closed votes
+    are already in their closing entries. Order does not matter, and the record's clock does not
+    move."""
+    appliers = _APPLIERS
+    for event in events:
+        vote = state.votes.get(event.sitting)
+        if vote is not None and vote.id == event.vote:
+            state = appliers[type(event)](state, event)
+    return state
+
+
 def chained(event: Any) -> bool:
-    """Whether ``event`` goes into the hash chain; secret ballots are kept apart from it."""
-    return type(event) is not e.SecretBallotCast
+    """Whether ``event`` goes into the hash chain. Secret ballots and a secret vote's card count
+    are kept apart from it — and carry no time into the record: the record's clock (``last_at``)
+    moves only with chained events, so nothing stored dates a secret ballot."""
+    return type(event) not in _PRIVATE
 
 
 def _put_matter(state: VillageState, matter: Matter) -> VillageState:
@@ -809,21 +892,31 @@ def _(state: VillageState, ev: e.SecretBallotCast) -> VillageState:
     vote = state.votes[ev.sitting]
     electronic = vote.electronic.moved(vote.box.get(ev.receipt), ev.choice)
     return _with_vote(state, replace(vote, box=vote.box.set(ev.receipt, ev.choice),
+                                     codes=vote.codes.set(ev.receipt, ev.code_digest),
                                      electronic=electronic), ev.sitting)
 
 
 @_applies(e.CardCountEntered)
 def _(state: VillageState, ev: e.CardCountEntered) -> VillageState:
     vote = state.votes[ev.sitting]
-    # A new count needs a new confirmation.
-    return _with_vote(state, replace(vote, cards=ev.tally, counter=ev.counter, scrutineer=None),
-                      ev.sitting)
+    # A new count needs a new confirmation. A sealed one (secret vote) arrives with its count
+    # kept apart, applied next; until then the vote has a seal and no count.
+    return _with_vote(state, replace(vote, cards=ev.tally, counter=ev.counter, scrutineer=None,
+                                     counter_account=ev.account, scrutineer_account=None,
+                                     cards_seal=ev.seal, cards_nonce=None), ev.sitting)
+
+
+@_applies(e.CardCountSealed)
+def _(state: VillageState, ev: e.CardCountSealed) -> VillageState:
+    vote = state.votes[ev.sitting]
+    return _with_vote(state, replace(vote, cards=ev.tally, cards_nonce=ev.nonce), ev.sitting)
 
 
 @_applies(e.CardCountConfirmed)
 def _(state: VillageState, ev: e.CardCountConfirmed) -> VillageState:
     vote = state.votes[ev.sitting]
-    return _with_vote(state, replace(vote, scrutineer=ev.scrutineer), ev.sitting)
+    return _with_vote(state, replace(vote, scrutineer=ev.scrutineer,
+                                     scrutineer_account=ev.account), ev.sitting)
 
 
 @_applies(e.VoteClosed)

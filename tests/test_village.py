@@ -258,15 +258,19 @@ def test_secret_ballots_are_kept_apart_from_voters():
     s, voters = in_session(v)
     v.do(c.OpenVote(s, "v1", "m1", "提议", secret=True))
     refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE), BallotError)  # no receipt
-    entries = v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R-AAA"))
+    refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA"),
+            BallotError)  # no change code
+    entries = v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R-AAA", change_code="CA"))
     assert [e.type for e in entries] == ["took_part"]
     assert "oppose" not in json.dumps(entries[0].payload)
-    refused(v, c.CastBallot(s, "v1", voters[1], Choice.APPROVE, receipt="R-AAA"), BallotError)
-    refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-ZZZ"), BallotError)
-    assert v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA")) == ()
-    v.do(c.CastBallot(s, "v1", voters[1], Choice.APPROVE, receipt="R-BBB"))
-    v.do(c.CastBallot(s, "v1", voters[2], Choice.APPROVE, receipt="R-CCC"))
-    v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA"))  # changed
+    refused(v, c.CastBallot(s, "v1", voters[1], Choice.APPROVE, receipt="R-AAA", change_code="CB"),
+            BallotError)
+    refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-ZZZ", change_code="CA"),
+            BallotError)
+    assert v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA", change_code="CA")) == ()
+    v.do(c.CastBallot(s, "v1", voters[1], Choice.APPROVE, receipt="R-BBB", change_code="CB"))
+    v.do(c.CastBallot(s, "v1", voters[2], Choice.APPROVE, receipt="R-CCC", change_code="CC"))
+    v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA", change_code="CA"))  # changed
     vote = v.state.open_vote(s)
     assert set(vote.voters.values()) == {None}  # no person is linked to a choice
     v.do(c.CloseVote(s, "v1"))
@@ -281,6 +285,7 @@ def test_secret_ballots_are_kept_apart_from_voters():
     assert result.receipt("R-BBB") is Choice.APPROVE and result.receipt("R-XXX") is None
     before_close = list(to_jsonl(v.ledger.entries()))[:-1]
     assert not any("R-AAA" in line or "oppose" in line for line in before_close)
+    assert not any('"CA"' in line for line in to_jsonl(v.ledger.entries()))  # the code, never
     assert v.ledger.rebuild() == v.state
 
 
@@ -425,9 +430,9 @@ def test_a_stale_state_is_refused_by_the_repository():
     v = Village()
     s, voters = in_session(v)
     v.do(c.OpenVote(s, "v1", "m1", "提议", secret=True))
-    v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R1"))
+    v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R1", change_code="C1"))
     stale, head = v.ledger.repository.load("v")
-    v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R1"))  # no chain entry
+    v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R1", change_code="C1"))  # no chain entry
     assert v.ledger.checkpoint == head  # the head did not move, the revision did
     with pytest.raises(ConcurrencyConflict):
         v.ledger.repository.append("v", head, [], [], stale)

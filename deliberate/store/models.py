@@ -3,7 +3,10 @@
 - ``village``: one row per village and the head of its chain; the row every append updates, so
   appends to one village are serialised on it (``revision`` is the optimistic lock).
 - ``log_entry``: the hash chain, insert-only (database triggers refuse UPDATE and DELETE).
-- ``ballot_box``: secret ballots, kept apart from the chain and from voters, in arrival order.
+- ``ballot_box``: secret ballots of open votes, kept apart from the chain and from voters, in
+  slots made in random order when the vote opens; no time, no sequence, no order of arrival
+  (see :mod:`deliberate.store.repository`). Emptied when the vote closes (its closing entry
+  publishes the receipts). ``sealed_count``: a secret vote's card count until the close.
 - projections — ``matter``, ``sitting``, ``attendance``, ``ballot``, ``vote_result``, ``notice``,
   ``objection``, ``progress`` — written in the same transaction as the append and rebuildable
   from the log at any time (``deliberate.store.projections.rebuild``). ``ballot`` has one row per
@@ -38,6 +41,7 @@ __all__ = [
     "PersonalRow",
     "ProgressRow",
     "RepresentationRow",
+    "SealedCountRow",
     "SeatRow",
     "SittingRow",
     "VillageRow",
@@ -60,7 +64,9 @@ class VillageRow(SQLModel, table=True):
     head_height: int = 0
     head_hash: str = Field(default=_GENESIS, max_length=64)
     revision: int = 0
-    box_seq: int = 0
+    # How many times the ballot box was written: a worker whose cached box is older reads the
+    # open votes' boxes again. A counter of writes, not a position: no ballot row carries it.
+    box_version: int = 0
     settings: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     created_at: datetime
 
@@ -77,14 +83,35 @@ class LogEntryRow(SQLModel, table=True):
 
 
 class BallotBoxRow(SQLModel, table=True):
+    """A slot of a secret vote's ballot box: empty (``receipt`` NULL) until a ballot takes it.
+
+    The key is the random ``slot``; SQLite keeps the table WITHOUT ROWID (its rows are ordered by
+    the key, not by insertion), and PostgreSQL's heap keeps the slots where they were made, in
+    random order, because a ballot UPDATEs an unindexed column of a half-empty page (fillfactor
+    50, set by the migration) rather than inserting a row at the end.
+    """
+
     __tablename__ = "ballot_box"
+    __table_args__ = {"sqlite_with_rowid": False}
     village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    seq: int = Field(primary_key=True)
-    sitting: str = Field(max_length=200)
-    vote: str = Field(max_length=200)
-    receipt: str = Field(max_length=128)
-    choice: str = Field(max_length=16)
-    time: str = Field(max_length=40)
+    sitting: str = Field(primary_key=True, max_length=200)
+    vote: str = Field(primary_key=True, max_length=200)
+    slot: str = Field(primary_key=True, max_length=32)
+    receipt: str | None = Field(default=None, max_length=128)
+    choice: str | None = Field(default=None, max_length=16)
+    code_digest: str | None = Field(default=None, max_length=64)
+
+
+class SealedCountRow(SQLModel, table=True):
+    """A secret vote's card count, kept apart from the chain until the close (the chain has its
+    seal; the closing entry publishes the count and its nonce)."""
+
+    __tablename__ = "sealed_count"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    sitting: str = Field(primary_key=True, max_length=200)
+    vote: str = Field(primary_key=True, max_length=200)
+    tally: str = Field(max_length=200)  # canonical JSON of the Tally
+    nonce: str = Field(max_length=128)
 
 
 class MatterRow(SQLModel, table=True):

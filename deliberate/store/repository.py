@@ -1,8 +1,19 @@
 """The SQL repository: the core's :class:`~deliberate.repository.Repository` on a database.
 
 ``load`` keeps a per-process cache of each village's state and catches up incrementally: it reads
-the village row (head, revision, ballot-box sequence) and, when another process has appended,
-replays only the new entries and secret ballots. Reading takes no lock.
+the village row (head, revision, ballot-box version) and, when another process has appended,
+checks and replays only the new entries — each entry's hash and link to its parent, and that they
+end at the head the row names — and reads the boxes of the secret votes still open again if the
+box was written since. A record that fails the check is never served: ``load`` raises
+:class:`~deliberate.errors.ChainBroken` naming the first bad height, for every reader and writer of
+that village, until the record is restored. Reading takes no lock.
+
+The ballot box keeps no order. When a secret vote opens, its slots are made at once, one per person
+who may vote, under random keys; a first ballot takes a random empty slot, a change rewrites its
+slot, and the close empties the box (the closing entry publishes the receipts). No column holds a
+time or a sequence, SQLite's table has no rowid, and PostgreSQL's heap keeps the slots in the
+random order they were made in (see the model). What is left while a vote is open — PostgreSQL's
+transaction ids, the write-ahead log — is the running server's, and docs/security.md says so.
 
 ``writing`` serialises the writers of one village on its row: the row is locked, the state caught
 up on the same connection, the command decided, and the update of the row (guarded by the
@@ -14,6 +25,7 @@ only after the commit.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
@@ -24,22 +36,26 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from deliberate.codec import canonical
-from deliberate.errors import ConcurrencyConflict, DeliberateError
-from deliberate.events import SecretBallotCast
-from deliberate.record import GENESIS, Checkpoint, Entry, events_of
+from deliberate.codec import canonical, decode_event, encode
+from deliberate.errors import ChainBroken, ConcurrencyConflict, DeliberateError
+from deliberate.events import CardCountSealed, SecretBallotCast
+from deliberate.pmap import PMap
+from deliberate.record import GENESIS, Checkpoint, Entry, stored_entry_hash
 from deliberate.state import EMPTY, VillageState
-from deliberate.tally import Choice
-from deliberate.village import replay
+from deliberate.tally import Choice, Tally
+from deliberate.values import updated
+from deliberate.village import apply_event, restore_private
 
 from . import projections
-from .models import BallotBoxRow, LogEntryRow, VillageRow
+from .models import BallotBoxRow, LogEntryRow, SealedCountRow, VillageRow
 
 __all__ = ["SqlRepository"]
 
 _V = VillageRow.__table__
 _L = LogEntryRow.__table__
 _B = BallotBoxRow.__table__
+_C = SealedCountRow.__table__
+_NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # the box keeps no time; private events move no clock
 
 
 @dataclass(frozen=True)
@@ -47,12 +63,7 @@ class _Cached:
     state: VillageState
     head: Checkpoint
     revision: int
-    box_seq: int
-
-
-def _head_query(village: str) -> Any:
-    return select(_V.c.head_height, _V.c.head_hash, _V.c.revision, _V.c.box_seq).where(
-        _V.c.id == village)
+    box_version: int
 
 
 class _Sql:
@@ -63,23 +74,38 @@ class _Sql:
     parameter marker differs (``?`` for sqlite3, ``%s`` for psycopg).
     """
 
-    HEAD = "SELECT head_height, head_hash, revision, box_seq FROM village WHERE id = ?"
-    ENSURE = ("INSERT INTO village (id, name, head_height, head_hash, revision, box_seq, settings, "
+    HEAD = "SELECT head_height, head_hash, revision, box_version FROM village WHERE id = ?"
+    ENSURE = ("INSERT INTO village (id, name, head_height, head_hash, revision, box_version, settings, "
               "created_at) VALUES (?, ?, 0, ?, 0, 0, '{}', ?) ON CONFLICT (id) DO NOTHING")
-    MOVE = ("UPDATE village SET head_height = ?, head_hash = ?, revision = ?, box_seq = ? "
+    MOVE = ("UPDATE village SET head_height = ?, head_hash = ?, revision = ?, box_version = ? "
             "WHERE id = ? AND revision = ? AND head_height = ?")
     ENTRY = ("INSERT INTO log_entry (village, height, parent_hash, type, payload, time, hash) "
              "VALUES (?, ?, ?, ?, ?, ?, ?)")
-    BOX = ("INSERT INTO ballot_box (village, seq, sitting, vote, receipt, choice, time) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)")
     ENTRIES = ("SELECT height, parent_hash, type, payload, time, hash FROM log_entry "
                "WHERE village = ? AND height > ? AND height <= ? ORDER BY height")
-    BOX_ROWS = ("SELECT sitting, vote, receipt, choice, time FROM ballot_box "
-                "WHERE village = ? AND seq > ? AND seq <= ? ORDER BY seq")
+    # The ballot box: slots made empty when a vote opens, taken at random, rewritten in place.
+    SLOT = "INSERT INTO ballot_box (village, sitting, vote, slot) VALUES (?, ?, ?, ?)"
+    CLAIM = ("UPDATE ballot_box SET receipt = ?, choice = ?, code_digest = ? "
+             "WHERE village = ? AND sitting = ? AND vote = ? AND slot = "
+             "(SELECT slot FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ? "
+             "AND receipt IS NULL ORDER BY random() LIMIT 1)")
+    EXTRA = ("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice, code_digest) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    CHANGE = ("UPDATE ballot_box SET choice = ?, code_digest = ? "
+              "WHERE village = ? AND sitting = ? AND vote = ? AND receipt = ?")
+    EMPTY_BOX = "DELETE FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
+    BOX_OF = ("SELECT receipt, choice, code_digest FROM ballot_box "
+              "WHERE village = ? AND sitting = ? AND vote = ? AND receipt IS NOT NULL")
+    SEAL = ("INSERT INTO sealed_count (village, sitting, vote, tally, nonce) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (village, sitting, vote) DO UPDATE SET tally = excluded.tally, "
+            "nonce = excluded.nonce")
+    UNSEAL = "DELETE FROM sealed_count WHERE village = ? AND sitting = ? AND vote = ?"
+    SEALED_OF = "SELECT tally, nonce FROM sealed_count WHERE village = ? AND sitting = ? AND vote = ?"
 
     def __init__(self, dialect: str) -> None:
         pg = dialect == "postgresql"
-        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "BOX", "ENTRIES", "BOX_ROWS"):
+        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "EXTRA", "CHANGE",
+                     "EMPTY_BOX", "BOX_OF", "SEAL", "UNSEAL", "SEALED_OF"):
             sql = getattr(_Sql, name)
             setattr(self, name.lower(), sql.replace("?", "%s") if pg else sql)
         self.head_locked = self.head + (" FOR UPDATE" if pg else "")
@@ -129,16 +155,18 @@ class _Head:
     head_height: int
     head_hash: str
     revision: int
-    box_seq: int
+    box_version: int
 
 
 def _write(conn: Connection, village: str, locked: _Head | None, expected: Checkpoint,
-           box_seq_before: int, entries: Sequence[Entry], private: Sequence[Any],
-           state: VillageState, pipeline: Any = None) -> _Cached:
+           box_version: int, entries: Sequence[Entry], private: Sequence[Any],
+           before: VillageState, state: VillageState, pipeline: Any = None) -> _Cached:
     """Append in the open transaction of ``conn``.
 
     ``locked``: the village row as read under lock, or None when the write validates a cached
     state; either way a stale ``state`` raises ConcurrencyConflict before anything commits.
+    ``before``: the state the commands were decided on (to tell a first secret ballot, which takes
+    a slot, from a change, which rewrites one).
     """
     sql = _SQL[conn.dialect.name]
     driver = conn.connection.driver_connection
@@ -149,23 +177,28 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
                                   actual=locked.head_height)
     head = entries[-1].checkpoint if entries else expected
     revision = state.revision + 1
-    box_seq = box_seq_before + len(private)
+    version = box_version + 1 if private else box_version
+    claims: list[SecretBallotCast] = []
     try:
         move = driver.cursor()
-        move.execute(sql.move, (head.height, head.hash, revision, box_seq, village,
+        move.execute(sql.move, (head.height, head.hash, revision, version, village,
                                 state.revision, expected.height))
         cur = driver.cursor()
         if entries:
             cur.executemany(sql.entry, [(village, e.height, e.parent_hash, e.type,
                                          canonical(e.payload).decode(), e.time, e.hash)
                                         for e in entries])
+            _open_and_empty_boxes(cur, sql, village, entries, state)
         if private:
-            cur.executemany(sql.box, [(village, box_seq_before + 1 + i, b.sitting, b.vote,
-                                       b.receipt, b.choice.value, b.at.isoformat())
-                                      for i, b in enumerate(private)])
+            claims = _fill_box(driver, cur, sql, village, private, before)
         projections.apply(conn, village, entries, state)
         if pipeline is not None:
             pipeline.sync()  # the writes' results, before deciding to commit
+        for ballot in claims:
+            if ballot.rowcount != 1:  # no empty slot was left (the roster grew?): add one
+                cur.execute(sql.extra, (village, ballot.event.sitting, ballot.event.vote,
+                                        secrets.token_hex(16), ballot.event.receipt,
+                                        ballot.event.choice.value, ballot.event.code_digest))
     except (IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:
         # Only a stale write can collide with an entry already there. A psycopg pipeline stays
         # aborted until its next sync; sync it so the rollback that follows can run.
@@ -176,7 +209,59 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     if move.rowcount != 1:
         # Someone else appended since the cached state: nothing of this commits.
         raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=-1)
-    return _Cached(replace(state, revision=revision), head, revision, box_seq)
+    return _Cached(replace(state, revision=revision), head, revision, version)
+
+
+def _open_and_empty_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry],
+                          state: VillageState) -> None:
+    """Make the slots of each secret vote that opens, in random order; empty the box (and the
+    sealed card count) of each secret vote that closes — its closing entry holds the ballots."""
+    for entry in entries:
+        if entry.type == "vote_opened" and entry.payload["secret"]:
+            sitting = state.sittings.get(entry.payload["sitting"])
+            size = len(sitting.roster.voters) if sitting is not None else 0
+            slots = sorted(secrets.token_hex(16) for _ in range(size))
+            cur.executemany(sql.slot, [(village, entry.payload["sitting"], entry.payload["vote"], s)
+                                       for s in slots])
+        elif entry.type == "vote_closed" and entry.payload["receipts_digest"] is not None:
+            key = (village, entry.payload["sitting"], entry.payload["vote"])
+            cur.execute(sql.empty_box, key)
+            cur.execute(sql.unseal, key)
+
+
+@dataclass
+class _Claim:
+    event: SecretBallotCast
+    cursor: Any
+
+    @property
+    def rowcount(self) -> int:
+        return self.cursor.rowcount
+
+
+def _fill_box(driver: Any, cur: Any, sql: _Sql, village: str, private: Sequence[Any],
+              before: VillageState) -> list[Any]:
+    """Write the private events: a first ballot takes a random empty slot, a change rewrites the
+    slot of its receipt, a sealed card count replaces the vote's. Returns the claims, whose row
+    counts are read once the statements have run."""
+    claims: list[Any] = []
+    taken: set[tuple[str, str, str]] = set()
+    for event in private:
+        key = (village, event.sitting, event.vote)
+        if type(event) is CardCountSealed:
+            cur.execute(sql.seal, (*key, canonical(encode(event.tally)).decode(), event.nonce))
+            continue
+        vote = before.votes.get(event.sitting)
+        known = vote is not None and vote.id == event.vote and event.receipt in vote.box
+        if known or (event.sitting, event.vote, event.receipt) in taken:
+            cur.execute(sql.change, (event.choice.value, event.code_digest, *key, event.receipt))
+        else:
+            claim = driver.cursor()
+            claim.execute(sql.claim, (event.receipt, event.choice.value, event.code_digest,
+                                      *key, *key))
+            claims.append(_Claim(event, claim))
+        taken.add((event.sitting, event.vote, event.receipt))
+    return claims
 
 
 class _SqlWriter:
@@ -185,18 +270,86 @@ class _SqlWriter:
     def __init__(self, conn: Connection, village: str, locked: _Head | None, cached: _Cached,
                  pipeline: Any) -> None:
         self.conn, self.village, self.locked, self.pipeline = conn, village, locked, pipeline
-        self.state, self.head, self.box_seq = cached.state, cached.head, cached.box_seq
+        self.state, self.head, self.box_version = cached.state, cached.head, cached.box_version
         self.stored: _Cached | None = None
 
     def append(self, entries: Sequence[Entry], private: Sequence[Any],
                state: VillageState) -> None:
-        self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_seq,
-                             entries, private, state, self.pipeline)
+        self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_version,
+                             entries, private, self.state, state, self.pipeline)
 
 
 def _entry(row: Any) -> Entry:
     return Entry(row.height, row.parent_hash, row.type, json.loads(row.payload), row.time, row.hash)
 
+
+
+def _checked_replay(rows: Sequence[Any], cached: _Cached, head: Checkpoint) -> VillageState:
+    """``cached``'s state after the entries ``rows`` (height, parent, type, payload JSON, time,
+    hash), each checked on the way; ChainBroken at the first that fails."""
+    parent, expected = cached.head.hash, cached.head.height + 1
+    state = cached.state
+    last = state.last_at
+    try:
+        for height, parent_hash, type_, payload, time, hash_ in rows:
+            if height != expected:
+                raise _broken(expected, "an entry removed, inserted or moved")
+            if parent_hash != parent or stored_entry_hash(height, parent_hash, type_, payload,
+                                                          time) != hash_:
+                raise _broken(expected, "the entry was changed after it was written")
+            event = decode_event(type_, json.loads(payload), datetime.fromisoformat(time))
+            state = apply_event(state, event)
+            last, parent, expected = event.at, hash_, height + 1
+    except ChainBroken:
+        raise
+    except Exception as exc:  # a value the record cannot hold: broken, never a 500
+        raise _broken(expected, f"the entry cannot be read or applied ({type(exc).__name__})") from exc
+    if (expected - 1, parent) != (head.height, head.hash):
+        raise _broken(expected, "the chain does not end at the head the village row names")
+    return replace(state, last_at=last) if last is not state.last_at else state
+
+
+def _broken(height: int, reason: str) -> ChainBroken:
+    return ChainBroken(height=height, reason=reason)
+
+
+def _ballot(sitting: str, vote: str, receipt: str, choice: str, digest: str | None) -> SecretBallotCast:
+    return SecretBallotCast(at=_NO_TIME, sitting=sitting, vote=vote, receipt=receipt,
+                            choice=Choice(choice), code_digest=digest)
+
+
+def _sealed(sitting: str, vote: str, tally: str, nonce: str) -> CardCountSealed:
+    return CardCountSealed(at=_NO_TIME, sitting=sitting, vote=vote,
+                           tally=Tally(**json.loads(tally)), nonce=nonce)
+
+
+def _with_boxes(cur: Any, sql: _Sql, village: str, state: VillageState) -> VillageState:
+    """``state`` with the boxes of its open secret votes as the database holds them now.
+
+    The box has no order to read "what is new" by, so a box written since the cache is read
+    whole (a few thousand short rows at most) and its vote's count rebuilt from it."""
+    for sitting, vote in state.votes.items():
+        if not vote.secret:
+            continue
+        cur.execute(sql.box_of, (village, sitting, vote.id))
+        box: dict[str, Choice] = {}
+        codes: dict[str, str | None] = {}
+        for receipt, choice, digest in cur.fetchall():
+            box[receipt], codes[receipt] = Choice(choice), digest
+        state = updated(state, votes=state.votes.set(sitting, updated(
+            vote, box=PMap(box), codes=PMap(codes), electronic=Tally.of(box.values()))))
+    return _with_sealed_counts(cur, sql, village, state)
+
+
+def _with_sealed_counts(cur: Any, sql: _Sql, village: str, state: VillageState) -> VillageState:
+    """``state`` with the sealed card count of each open secret vote whose seal it lacks."""
+    for sitting, vote in state.votes.items():
+        if vote.secret and vote.cards_seal is not None and vote.cards_nonce is None:
+            cur.execute(sql.sealed_of, (village, sitting, vote.id))
+            found = cur.fetchone()
+            if found is not None:
+                state = restore_private(state, (_sealed(sitting, vote.id, *found),))
+    return state
 
 
 class SqlRepository:
@@ -211,6 +364,7 @@ class SqlRepository:
         self._queues: dict[str, threading.Lock] = {}
         self._names: dict[str, str] = {}
         self._catch_up_locks: dict[str, threading.Lock] = {}
+        self._broken: dict[str, tuple[int, ChainBroken]] = {}
 
     def _writer_connection(self) -> Connection:
         """This thread's connection for writing, kept between commands: checking one out of the
@@ -265,6 +419,9 @@ class SqlRepository:
             with self._lock:
                 cached = self._cache.get(village)
                 catching_up = self._catch_up_locks.setdefault(village, threading.Lock())
+                broken = self._broken.get(village)
+            if broken is not None and broken[0] == row.revision:
+                raise broken[1]  # the same broken record: no need to read it all again
             if cached is None or cached.revision < row.revision:
                 # One thread replays what other processes appended; the others wait for it
                 # rather than replaying the same entries each (a vote's threads all read at once).
@@ -272,7 +429,13 @@ class SqlRepository:
                     with self._lock:
                         cached = self._cache.get(village)
                     if cached is None or cached.revision < row.revision:
-                        cached = self._caught_up(conn, village, row)
+                        try:
+                            cached = self._caught_up(conn, village, row)
+                        except ChainBroken as exc:
+                            with self._lock:
+                                self._broken[village] = (row.revision, exc)
+                                self._cache.pop(village, None)
+                            raise
                         self._remember(village, cached)
             # A cache ahead of the row read: a writer of this process committed since; its state
             # is the later one. (A database restored to an earlier point is caught by the next
@@ -288,31 +451,29 @@ class SqlRepository:
                 self._cache[village] = cached
 
     def _caught_up(self, conn: Connection, village: str, row: Any) -> _Cached:
-        """The village's state at the head ``row`` describes: the cache, plus what it missed."""
+        """The village's state at the head ``row`` describes: the cache, plus what it missed.
+
+        The new entries are checked as they are read — each at its height, naming its parent,
+        hashing to its hash — and must end at the head the row names; an entry that fails, or
+        that cannot be read or applied, raises ChainBroken at its height. Nothing of a broken
+        record is served."""
         with self._lock:
             cached = self._cache.get(village)
         if cached is not None and cached.revision == row.revision:
             return cached
         if cached is None or cached.head.height > row.head_height:
-            cached = _Cached(EMPTY, GENESIS, 0, 0)
+            cached = _Cached(EMPTY, GENESIS, 0, -1)
         sql = _SQL[conn.dialect.name]
         cur = _cursor(conn)  # raw, so it also works inside a psycopg pipeline
         cur.execute(sql.entries, (village, cached.head.height, row.head_height))
-        new = [Entry(h, parent, type_, json.loads(payload), time, hash_)
-               for h, parent, type_, payload, time, hash_ in cur.fetchall()]
-        state = replay(events_of(new), cached.state)
-        last = state.last_at
-        cur.execute(sql.box_rows, (village, cached.box_seq, row.box_seq))
-        for sitting, vote_id, receipt, choice, time in cur.fetchall():
-            ballot = SecretBallotCast(at=datetime.fromisoformat(time), sitting=sitting,
-                                      vote=vote_id, receipt=receipt, choice=Choice(choice))
-            vote = state.votes.get(sitting)
-            if vote is not None and vote.id == vote_id:
-                state = replay((ballot,), state)
-            last = ballot.at if last is None or ballot.at > last else last
-        state = replace(state, last_at=last, revision=row.revision)
+        state = _checked_replay(cur.fetchall(), cached, Checkpoint(row.head_height, row.head_hash))
+        if cached.box_version != row.box_version:
+            state = _with_boxes(cur, sql, village, state)
+        else:
+            state = _with_sealed_counts(cur, sql, village, state)
+        state = replace(state, revision=row.revision)
         return _Cached(state, Checkpoint(row.head_height, row.head_hash), row.revision,
-                       row.box_seq)
+                       row.box_version)
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
         """The village's entries from ``start``, read in pages so a long log streams."""
@@ -328,11 +489,16 @@ class SqlRepository:
             height = rows[-1].height
 
     def private_events(self, village: str) -> Iterator[Any]:
+        """The ballots in the boxes of open secret votes and their sealed card counts, in no
+        meaningful order (the box keeps none); they carry no time."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(_B).where(_B.c.village == village).order_by(_B.c.seq)).all()
+            rows = conn.execute(select(_B).where(_B.c.village == village,
+                                                 _B.c.receipt.is_not(None))).all()
+            counts = conn.execute(select(_C).where(_C.c.village == village)).all()
         for r in rows:
-            yield SecretBallotCast(at=datetime.fromisoformat(r.time), sitting=r.sitting,
-                                   vote=r.vote, receipt=r.receipt, choice=Choice(r.choice))
+            yield _ballot(r.sitting, r.vote, r.receipt, r.choice, r.code_digest)
+        for r in counts:
+            yield _sealed(r.sitting, r.vote, r.tally, r.nonce)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -400,8 +566,9 @@ class SqlRepository:
         with self.engine.connect().execution_options(write=True) as conn:
             with _pipeline(conn) as pipeline, conn.begin():
                 locked = _locked_head(conn, village)
-                stored = _write(conn, village, locked, expected, locked.box_seq, entries, private,
-                                state, pipeline)
+                before = self._caught_up(conn, village, locked).state
+                stored = _write(conn, village, locked, expected, locked.box_version, entries,
+                                private, before, state, pipeline)
             with self._lock:
                 self._cache[village] = stored
 
