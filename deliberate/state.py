@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +34,7 @@ __all__ = [
     "VillageState",
     "Vote",
     "VoteResult",
+    "change_code_digest",
 ]
 
 
@@ -183,6 +186,13 @@ class Minutes:
     recording_sha256: str | None
 
 
+def change_code_digest(receipt: str, change_code: str) -> str:
+    """What the record keeps of a secret ballot's change code: SHA-256 of receipt and code.
+
+    The receipt salts it, so one digest tells nothing of another ballot's code."""
+    return hashlib.sha256(f"{receipt}\n{change_code}".encode()).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class Vote:
     """An open vote. For a secret vote ``voters`` maps each participant to None: the state never
@@ -204,6 +214,16 @@ class Vote:
     scrutineer_account: str | None = None
     cards_seal: str | None = None  # a secret vote's: the seal in the record
     cards_nonce: str | None = None  # a secret vote's: what opens the seal at the close
+
+    def ballot_of(self, receipt: str, change_code: str) -> Choice | None:
+        """The choice recorded under ``receipt`` if ``change_code`` is the one given with it, else
+        None: what a voter's page may show (the receipt alone shows nothing — it is published at
+        the close and may be seen on a phone before)."""
+        known = self.codes.get(receipt) if isinstance(receipt, str) else None
+        if known is None or not isinstance(change_code, str) or not hmac.compare_digest(
+                known, change_code_digest(receipt, change_code)):
+            return None
+        return self.box.get(receipt)
 
     @property
     def cards_sealed(self) -> bool:

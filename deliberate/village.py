@@ -63,6 +63,7 @@ from .state import (
     VillageState,
     Vote,
     VoteResult,
+    change_code_digest,
 )
 from .submission import Channel, SubmissionStatus
 from .tally import Choice, Tally, check_count
@@ -159,13 +160,6 @@ def _idle(matter: Matter) -> None:
 def receipts_digest(ballots: Iterable[e.Receipt]) -> str:
     """SHA-256 over the canonical JSON of the (receipt, choice) list, sorted by receipt."""
     return hashlib.sha256(canonical(encode(sorted(ballots, key=lambda b: b.receipt)))).hexdigest()
-
-
-def change_code_digest(receipt: str, change_code: str) -> str:
-    """What the record keeps of a secret ballot's change code: SHA-256 of receipt and code.
-
-    The receipt salts it, so one digest tells nothing of another ballot's code."""
-    return hashlib.sha256(f"{receipt}\n{change_code}".encode()).hexdigest()
 
 
 def card_seal(tally: Tally, nonce: str) -> str:

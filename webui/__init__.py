@@ -20,6 +20,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from deliberate.errors import ChainBroken
 from deliberate.store import open_store
 
 from . import admin, api, auth, ballot, hall, matters, objections, public, screen, steps, submissions
@@ -114,6 +115,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         key = {401: "login_needed", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(error.code or 0,
                                                                             "bad_request")
         return render_template("error.html", message=t(key)), error.code
+
+    @app.errorhandler(ChainBroken)
+    def _record_broken(error: ChainBroken) -> Any:
+        # The record fails its check: no page, answer or console may present its figures as the
+        # village's, and the store refuses every command for the village until it is restored.
+        if request.path.startswith("/api/"):
+            return api.record_broken(error)
+        return render_template("alarm.html", height=error.height,
+                               detail=error.fields.get("reason")), 503
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:  # pragma: no cover - the last line of defence

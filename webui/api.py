@@ -19,6 +19,7 @@ from deliberate.i18n import LANGS
 from deliberate.record import to_jsonl
 
 from .api_schema import openapi
+from .i18n import WORDS
 from .pagecache import cached_body
 from .services import snapshot, store
 
@@ -38,6 +39,16 @@ def error(status: int, code: str) -> Response:
     """An error as JSON: a code for programs and a message for people, in every language."""
     response = jsonify({"error": {"code": code, "message": dict(zip(LANGS, _MESSAGES[code], strict=True))}})
     response.status_code = status
+    return response
+
+
+def record_broken(broken: Any) -> Response:
+    """503 with the integrity alarm: the record fails its check at ``broken.height``, so nothing
+    of it is served as the village's."""
+    response = jsonify({"error": {"code": "record_broken", "height": broken.height,
+                                  "message": {lang: WORDS.text("record_broken", lang, height=broken.height)
+                                              for lang in LANGS}}})
+    response.status_code = 503
     return response
 
 

@@ -2,8 +2,14 @@
 
 Three large buttons; after a tap the page says plainly which choice was recorded, and the voter
 may change it until the vote closes. Repeating a request is safe (the core records a repeated
-ballot once). For a secret vote, the phone keeps the voter's random receipt in a cookie — the
-server never links the two.
+ballot once).
+
+For a secret vote the phone makes a random receipt and a random change code and keeps both in a
+cookie scoped to the voter's own link; the server never links them to the person. The page shows
+both, to write down: the receipt finds the ballot in the published result after the close; the
+receipt *and* the change code are needed to see or change the ballot before it — from this phone's
+cookie, or typed in on another phone (or after the cookie was lost). The receipt alone, which
+anyone may see once the vote closes, opens nothing.
 """
 
 from __future__ import annotations
@@ -18,23 +24,43 @@ from deliberate.procedure import SittingState
 from deliberate.tally import Choice
 
 from .i18n import t
+from .limits import allow_key
 from .services import ledger, person_name, read_voter_token, run
 
 __all__ = ["bp"]
 
 bp = Blueprint("ballot", __name__, url_prefix="/b")
-_RECEIPT_DAYS = 30
+_COOKIE_DAYS = 30
+_RECOVER_PER_HOUR = 10  # typed-in receipt and change code, per voter link: no guessing by script
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # easy to copy: no 0/O or 1/I
 
 
-def _receipt_cookie(sitting: str, vote: str) -> str:
-    return f"receipt.{sitting}.{vote}"
+def _cookie(sitting: str, vote: str) -> str:
+    return f"ballot.{sitting}.{vote}"
 
 
-def _new_receipt() -> str:
-    # Eight groups of easy-to-copy letters: 40 bits of randomness, no 0/O or 1/I.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    raw = "".join(secrets.choice(alphabet) for _ in range(8))
+def _code() -> str:
+    # Eight letters in two groups: 40 bits, plenty against guessing through a limited form.
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def _normal(typed: str | None) -> str:
+    """A receipt or change code as typed: upper case, spaces dropped, the dash put back."""
+    raw = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+def _held(sitting: str, vote: str) -> tuple[str, str] | None:
+    """The (receipt, change code) this phone holds for the vote, if any."""
+    receipt, sep, code = (request.cookies.get(_cookie(sitting, vote)) or "").partition("~")
+    return (receipt, code) if sep and receipt and code else None
+
+
+def _keep(response: Any, token: str, sitting: str, vote: str, receipt: str, code: str) -> None:
+    response.set_cookie(_cookie(sitting, vote), f"{receipt}~{code}", max_age=_COOKIE_DAYS * 86400,
+                        httponly=True, samesite="Lax", secure=request.is_secure,
+                        path=url_for("ballot.vote", token=token))
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -54,32 +80,21 @@ def vote(token: str) -> Any:
         return render_template("ballot/message.html", message=t("link_expired")), 410
     open_vote = state.open_vote(sitting_id)
     if request.method == "POST":
-        choice = request.form.get("choice")
-        if choice not in {ch.value for ch in Choice}:
-            abort(400)
         if open_vote is None or request.form.get("vote") != open_vote.id:
             flash(t("vote_closed_result"), "error")
             return redirect(url_for("ballot.vote", token=token))
-        receipt = None
-        new_receipt = False
-        if open_vote.secret:
-            receipt = request.cookies.get(_receipt_cookie(sitting_id, open_vote.id))
-            if not receipt or person not in open_vote.voters:
-                receipt, new_receipt = _new_receipt(), True
-        # Success needs no message (the page shows the recorded choice) and so no session.
-        response = make_response(redirect(url_for("ballot.vote", token=token)))
-        if run(village, c.CastBallot(sitting_id, open_vote.id, person, Choice(choice),
-                                     receipt=receipt)) and new_receipt:
-            response.set_cookie(_receipt_cookie(sitting_id, open_vote.id), receipt,
-                                max_age=_RECEIPT_DAYS * 86400, httponly=True, samesite="Lax",
-                                path=url_for("ballot.vote", token=token))
-        return response
-    recorded = None
-    receipt = None
+        if request.form.get("recover") is not None:
+            return _recover(token, village, sitting_id, person, open_vote)
+        return _cast(token, village, sitting_id, person, open_vote)
+    recorded, held, lost = None, None, False
     if open_vote is not None:
         if open_vote.secret:
-            receipt = request.cookies.get(_receipt_cookie(sitting_id, open_vote.id))
-            recorded = open_vote.box.get(receipt) if receipt else None
+            held = _held(sitting_id, open_vote.id)
+            recorded = open_vote.ballot_of(*held) if held else None
+            # Took part, but this phone cannot show the ballot: say so, and how to change it.
+            lost = recorded is None and person in open_vote.voters
+            if recorded is None:
+                held = None
         else:
             recorded = open_vote.voters.get(person)
     roster = sitting.roster
@@ -93,5 +108,43 @@ def vote(token: str) -> Any:
     name = person_name(village, person)
     matter = state.matters.get(open_vote.matter) if open_vote else None
     return render_template("ballot/vote.html", token=token, sitting=sitting, vote=open_vote,
-                           matter=matter, recorded=recorded, receipt=receipt, why_not=why_not,
-                           person=name, Choice=Choice)
+                           matter=matter, recorded=recorded, held=held, lost=lost,
+                           why_not=why_not, person=name, Choice=Choice)
+
+
+def _cast(token: str, village: str, sitting: str, person: str, open_vote: Any) -> Any:
+    choice = request.form.get("choice")
+    if choice not in {ch.value for ch in Choice}:
+        abort(400)
+    receipt = code = None
+    fresh = False
+    if open_vote.secret:
+        held = _held(sitting, open_vote.id)
+        if person not in open_vote.voters:
+            receipt, code, fresh = _code(), _code(), True  # a first ballot: new ones, always
+        elif held is not None:
+            receipt, code = held
+        else:
+            flash(t("ballot_lost_cookie"), "error")
+            return redirect(url_for("ballot.vote", token=token))
+    # Success needs no message (the page shows the recorded choice) and so no session.
+    response = make_response(redirect(url_for("ballot.vote", token=token)))
+    if run(village, c.CastBallot(sitting, open_vote.id, person, Choice(choice), receipt=receipt,
+                                 change_code=code)) and fresh:
+        _keep(response, token, sitting, open_vote.id, receipt, code)
+    return response
+
+
+def _recover(token: str, village: str, sitting: str, person: str, open_vote: Any) -> Any:
+    """Receipt and change code typed in (another phone, a lost cookie): kept on this phone if
+    they match a ballot of this vote; the same answer for any mismatch."""
+    if not allow_key(("recover", village, sitting, person), _RECOVER_PER_HOUR):
+        flash(t("recover_limited"), "error")
+        return redirect(url_for("ballot.vote", token=token)), 429
+    receipt, code = _normal(request.form.get("receipt")), _normal(request.form.get("code"))
+    response = make_response(redirect(url_for("ballot.vote", token=token)))
+    if open_vote.secret and open_vote.ballot_of(receipt, code) is not None:
+        _keep(response, token, sitting, open_vote.id, receipt, code)
+    else:
+        flash(t("recover_wrong"), "error")
+    return response

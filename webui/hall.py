@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 from typing import Any
 
 import segno
@@ -40,7 +41,14 @@ def view_model(village: str, sitting_id: str) -> dict[str, Any]:
     attendance = sitting.attendance()
     outcome = sitting.rule.decide(attendance, Tally())
     vote = state.open_vote(sitting_id)
+    account = current_account()
+    # A secret vote's card count stays sealed until the close: only the counter and the
+    # scrutineer, who must agree on the numbers, see the split before then.
+    tellers = account is not None and (account.may("hall.cards.enter")
+                                       or account.may("hall.cards.confirm"))
     return {"village": village, "sitting": sitting, "state": state, "names": names,
+            "show_split": vote is not None and vote.cards is not None
+            and (not vote.secret or tellers),
             "attendance": attendance, "quorum": outcome, "vote": vote,
             # Only matters still at the step this sitting was convened for can be voted on.
             "agenda": [state.matters[m] for m in sitting.agenda
@@ -141,7 +149,8 @@ def enter_cards(village: str, sitting: str) -> Any:
         return _back(village, sitting)
     account = current_account()
     run(village, c.EnterCardCount(sitting, vote.id, account.person or account.username,
-                                  Tally(*counts)))
+                                  Tally(*counts), account=account.username,
+                                  nonce=secrets.token_hex(16) if vote.secret else None))
     return _back(village, sitting)
 
 
@@ -152,7 +161,8 @@ def confirm_cards(village: str, sitting: str) -> Any:
     vote = state.open_vote(sitting)
     account = current_account()
     if vote is not None:
-        run(village, c.ConfirmCardCount(sitting, vote.id, account.person or account.username))
+        run(village, c.ConfirmCardCount(sitting, vote.id, account.person or account.username,
+                                        account=account.username))
     return _back(village, sitting)
 
 

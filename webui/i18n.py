@@ -32,6 +32,27 @@ WORDS = Catalogue({
     "bad_request": ("请求无效", "請求無效", "Bad request"),
     "csrf": ("页面已过期，请返回重新提交", "頁面已過期，請返回重新提交",
              "The page expired; go back and submit again"),
+    "record_broken": ("记录校验不通过：第{height}条起的记录被改动过，或无法"
+                      "读取。在恢复之前，本村的结果一律不予显示，也不能办理任何事项。",
+                      "記錄校驗不通過：第{height}條起的記錄被改動過，或無法讀取。在恢復之前，本村的結果一律不予顯示，也不能辦理任何事項。",
+                      "The record fails its check: from entry {height} on it was changed, or cannot be "
+                      "read. Until it is restored, no result of this village is shown and nothing can "
+                      "be done."),
+    "record_broken_title": ("记录完整性警报", "記錄完整性警報", "Integrity alarm"),
+    "record_broken_what": ("这说明有人绕过本系统直接改了数据库。请村务监督委员会和乡镇到场，按以下办法恢复：",
+                           "這說明有人繞過本系統直接改了資料庫。請村務監督委員會和鄉鎮到場，按以下辦法恢復：",
+                           "Someone changed the database behind the system's back. Ask the supervisory "
+                           "committee and the township to be present, and recover as follows:"),
+    "record_broken_steps": ("停止服务，保留被改动的数据库文件作为证据；|从备份恢复数据库；|"
+                            "用公示上打印的校验点核对恢复后的记录（deliberate verify --checkpoint 高度:哈希），"
+                            "核对通过后再启动服务。",
+                            "停止服務，保留被改動的資料庫檔案作為證據；|從備份恢復資料庫；|"
+                            "用公示上列印的校驗點核對恢復後的記錄（deliberate verify --checkpoint 高度:雜湊），"
+                            "核對通過後再啟動服務。",
+                            "Stop the service and keep the changed database file as evidence;|"
+                            "restore the database from a backup;|check the restored record against "
+                            "a checkpoint printed on a notice (deliberate verify --checkpoint height:hash) "
+                            "before starting the service again."),
     "server_error": ("系统出错，操作未生效，请稍后再试", "系統出錯，操作未生效，請稍後再試",
                      "Something went wrong; nothing was changed. Please try again"),
     "villages": ("各村", "各村", "Villages"),
@@ -67,6 +88,10 @@ WORDS = Catalogue({
     "cards": ("举牌计票", "舉牌計票", "Card count"),
     "enter_cards": ("录入计票", "錄入計票", "Enter the count"),
     "confirm_cards": ("监票人确认", "監票人確認", "Confirm the count"),
+    "cards_sealed": ("举牌计票已由{counter}录入（无记名表决：赞成、反对的票数在表决结束时公布）",
+                     "舉牌計票已由{counter}錄入（無記名表決：贊成、反對的票數在表決結束時公佈）",
+                     "card count entered by {counter} (secret vote: the split is published when the "
+                     "vote closes)"),
     "cards_entered": ("计票人{counter}录入：赞成{approve}，反对{oppose}，弃权{abstain}",
                       "計票人{counter}錄入：贊成{approve}，反對{oppose}，棄權{abstain}",
                       "counter {counter} entered: approve {approve}, oppose {oppose}, abstain {abstain}"),
@@ -99,6 +124,35 @@ WORDS = Catalogue({
                      "This link is not valid; scan the QR code again"),
     "receipt": ("回执号（请记下，可在公示后核对）：{receipt}", "回執號（請記下，可在公示後核對）：{receipt}",
                 "Your receipt (note it to check the published count): {receipt}"),
+    "change_code": ("更改码（请记下，不要给别人看）：{code}", "更改碼（請記下，不要給別人看）：{code}",
+                    "Your change code (note it; show it to nobody): {code}"),
+    "codes_why": ("换手机或清了浏览记录后，凭回执号和更改码才能看到或更改您的选择。表决结束后，回执号会公布，"
+                  "用来核对您的票已计入；更改码永远不公布。",
+                  "換手機或清了瀏覽記錄後，憑回執號和更改碼才能看到或更改您的選擇。表決結束後，回執號會公佈，"
+                  "用來核對您的票已計入；更改碼永遠不公佈。",
+                  "On another phone, or after clearing the browser, you need both to see or change your "
+                  "choice. After the close the receipt is published so you can check your ballot was "
+                  "counted; the change code is never published."),
+    "ballot_lost": ("您已经投过票了（无记名）。这台手机上没有您的回执号和更改码，所以这里看不到您的选择。"
+                    "您的票已经算数，不用再投。",
+                    "您已經投過票了（無記名）。這台手機上沒有您的回執號和更改碼，所以這裡看不到您的選擇。"
+                    "您的票已經算數，不用再投。",
+                    "You have already voted (secret ballot). This phone does not hold your receipt and "
+                    "change code, so your choice is not shown here. Your ballot counts; you need not "
+                    "vote again."),
+    "ballot_lost_how": ("如要更改，请输入投票后显示的回执号和更改码：", "如要更改，請輸入投票後顯示的回執號和更改碼：",
+                        "To change it, type the receipt and change code shown when you voted:"),
+    "ballot_lost_cookie": ("您已经投过票了。要改票，请先输入回执号和更改码", "您已經投過票了。要改票"
+                                                      "，請先輸入回執號和更改碼",
+                           "You have already voted. To change your ballot, first enter your receipt and "
+                           "change code"),
+    "code_label": ("更改码", "更改碼", "Change code"),
+    "recover_submit": ("确定", "確定", "Continue"),
+    "recover_wrong": ("回执号或更改码不对，请再看一遍记下的号码", "回執號或更改碼不對，請再看一遍記下的號碼",
+                      "That receipt or change code is not right; please check what you noted"),
+    "recover_limited": ("输入次数太多，请一小时后再试，或请工作人员帮忙", "輸入次數太多，請一小時"
+                                                   "後再試，或請工作人員幫忙",
+                        "Too many tries; try again in an hour, or ask the staff for help"),
     "not_voting_yet": ("您尚未投票", "您尚未投票", "You have not voted yet"),
     "vote_closed_result": ("表决已结束", "表決已結束", "The vote has closed"),
     "hello": ("{name}，您好", "{name}，您好", "Hello, {name}"),
@@ -163,6 +217,45 @@ WORDS = Catalogue({
     "role_scrutineer": ("监票人", "監票人", "scrutineer"),
     "role_supervisor": ("村务监督委员会", "村務監督委員會", "supervisor"),
     "record_checkpoint": ("记录校验点", "記錄校驗點", "Record checkpoint"),
+    "record_holds": ("记录完整：本系统刚刚核对了全部记录（到第{height}"
+                     "条），没有发现改动；每次无记名表决的票数与参加人数一致。",
+                     "記錄完整：本系統剛剛核對了全部記錄（到第{height}條），沒有發現改動；每次無記名表決的票數與參加人數一致。",
+                     "The record holds: the system has just checked the whole record (up to entry "
+                     "{height}) and found no change; every secret vote has as many ballots as people "
+                     "who took part."),
+    "record_fails": ("记录有问题：从第{height}条起对不上。请告知村务监督委员会和乡镇。",
+                     "記錄有問題：從第{height}條起對不上。請告知村務監督委員會和鄉鎮。",
+                     "The record fails its check from entry {height} on. Please tell the supervisory "
+                     "committee and the township."),
+    "printed_check": ("核对公示上印的校验点", "核對公示上印的校驗點", "Check a checkpoint printed on a notice"),
+    "printed_how": ("公示底部印有“记录校验点”，形如“第123条 · 3f9a2c"
+                    "1d…”。输入条数和哈希的前八位以上，看它与现在的记录是否一致。",
+                    "公示底部印有「記錄校驗點」，形如「第123條 · 3f9a2c"
+                    "1d…」。輸入條數和雜湊的前八位以上，看它與現在的記錄是否一致。",
+                    "A notice carries the record's checkpoint at its foot, like \"entry 123 · 3f9a2c1d…\". "
+                    "Type the entry number and at least the first eight characters of the hash to "
+                    "compare it with the record now."),
+    "printed_height": ("第几条", "第幾條", "Entry"),
+    "printed_hash": ("哈希前几位", "雜湊前幾位", "Hash (first characters)"),
+    "printed_match": ("一致：记录第{height}条的哈希以 {hash} 开头，与公示上印的相同。公示之前的记录没有被改过。",
+                      "一致：記錄第{height}條的雜湊以 {hash} 開頭，與公示上印的相同。公示之前的記錄沒有被改過。",
+                      "Matches: entry {height} of the record has a hash starting {hash}, as printed. "
+                      "Nothing up to the notice has been changed."),
+    "printed_differs": ("不一致：记录第{height}条的哈希不是以 {hash} 开头。请再核"
+                        "对一遍输入；如无误，说明公示之后记录被改过，请告知村务监督委员会和乡镇。",
+                        "不一致：記錄第{height}條的雜湊不是以 {hash} 開頭。請再核"
+                        "對一遍輸入；如無誤，說明公示之後記錄被改過，請告知村務監督委員會和鄉鎮。",
+                        "Does not match: entry {height} of the record does not have a hash starting "
+                        "{hash}. Check what you typed; if it is right, the record was changed after the "
+                        "notice — tell the supervisory committee and the township."),
+    "printed_missing": ("记录里没有第{height}条：记录比公示时还短，说明被删改过（或条数输错了）。",
+                        "記錄裡沒有第{height}條：記錄比公示時還短，說明被刪改過（或條數輸錯了）。",
+                        "The record has no entry {height}: it is shorter than when the notice was "
+                        "printed, so it was cut (or the number was mistyped)."),
+    "printed_bad_input": ("请输入条数（数字）和哈希的前八位以上（0-9、a-f）",
+                          "請輸入條數（數字）和雜湊的前八位以上（0-9、a-f）",
+                          "Enter the entry number (digits) and at least eight characters of the hash "
+                          "(0-9, a-f)"),
     "current_checkpoint": ("当前校验点", "當前校驗點", "Current checkpoint"),
     "verify_title": ("核对记录", "核對記錄", "Verify the record"),
     "no_matters": ("暂无议题", "暫無議題", "No matters yet"),

@@ -14,7 +14,7 @@ from collections import deque
 
 from flask import current_app, request
 
-__all__ = ["PER_HOUR", "allow", "per_hour"]
+__all__ = ["PER_HOUR", "allow", "allow_key", "per_hour"]
 
 PER_HOUR = 5  # the default; ``PUBLIC_POSTS_PER_HOUR`` in the app's config overrides it
 
@@ -44,3 +44,9 @@ def allow(form: str) -> bool:
 
 def per_hour() -> int:
     return int(current_app.config.get("PUBLIC_POSTS_PER_HOUR", PER_HOUR))
+
+
+def allow_key(key: tuple[str, ...], limit: int) -> bool:
+    """Whether ``key`` (e.g. one voter link's attempts at a form) may go once more this hour."""
+    limiter = current_app.extensions.setdefault("deliberate.public_limiter", _PerHour())
+    return limiter.allow(key, limit)  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from deliberate.store.private import load_file
 
 from .i18n import current_lang
 from .pagecache import cached_page
-from .services import ledger, now, snapshot, store, village_or_404
+from .services import entry_at, ledger, now, record_check, snapshot, store, village_or_404
 
 __all__ = ["bp"]
 
@@ -127,7 +127,27 @@ def verify_page(village: str) -> Any:
                  if choice is not None]
     return render_template("public/verify.html", village=village, name=name,
                            checkpoint=checkpoint, notices=notices, receipt=receipt,
-                           found=found)
+                           found=found, check=record_check(village), printed=_printed(village))
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _printed(village: str) -> dict[str, Any] | None:
+    """A checkpoint typed from a printed notice (its height and the first characters of its
+    hash, at least eight), compared with the record: what the page says about it, or None."""
+    raw_height = (request.args.get("height") or "").strip()
+    raw_hash = (request.args.get("hash") or "").strip().lower().rstrip(".…")
+    if not raw_height and not raw_hash:
+        return None
+    typed = {"height": raw_height[:12], "hash": raw_hash[:64]}
+    if not raw_height.isdigit() or len(raw_height) > 12 or not 8 <= len(raw_hash) <= 64 \
+            or not set(raw_hash) <= _HEX:
+        return {**typed, "verdict": "printed_bad_input"}
+    entry = entry_at(village, int(raw_height))
+    if entry is None:
+        return {**typed, "verdict": "printed_missing"}
+    return {**typed, "verdict": "printed_match" if entry.hash.startswith(raw_hash) else "printed_differs"}
 
 
 @bp.get("/p/<village>/files/<sha256>")

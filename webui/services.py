@@ -5,6 +5,8 @@ Views parse the request and call :func:`run`; no rule lives in a view.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,16 +16,21 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from deliberate import DeliberateError, Ledger
+from deliberate.record import Verification
 from deliberate.store import SqlRepository
 from deliberate.store.models import PersonRow
 
 from .i18n import current_lang, t
 
 __all__ = [
+    "entry_at",
     "ledger",
     "now",
-    "person_name", "person_names", "personal_details",
+    "person_name",
+    "person_names",
+    "personal_details",
     "read_voter_token",
+    "record_check",
     "run",
     "sitting_or_404",
     "snapshot",
@@ -56,6 +63,33 @@ def snapshot(village: str) -> tuple[Any, Any]:
     if village not in cache:
         cache[village] = store().load(village)
     return cache[village]
+
+
+_RECHECK_SECONDS = 30  # a whole-record check at most this often per village, however busy
+
+
+def record_check(village: str) -> Verification:
+    """The whole record checked — every hash and link, and every closed secret vote against who
+    took part — as of a recent head: once per head, and no more often than every
+    ``_RECHECK_SECONDS`` while the record moves (a vote adds an entry a second), so the public
+    verification page cannot be made to read the log over and over."""
+    head = snapshot(village)[1]
+    checks = current_app.extensions.setdefault("deliberate.checks", {})
+    lock = current_app.extensions.setdefault("deliberate.checks.lock", threading.Lock())
+    with lock:
+        known = checks.get(village)
+        if known is not None and (known[0] == head or time.monotonic() - known[2] < _RECHECK_SECONDS):
+            return known[1]
+        found = ledger(village).verify()
+        checks[village] = (head, found, time.monotonic())
+        return found
+
+
+def entry_at(village: str, height: int) -> Any:
+    """The entry at ``height``, or None if the record is shorter."""
+    for entry in store().entries(village, start=height):
+        return entry if entry.height == height else None
+    return None
 
 
 def now() -> datetime:
