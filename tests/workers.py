@@ -3,6 +3,7 @@ runnable as ``python tests/workers.py crash URL VILLAGE``)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -27,16 +28,16 @@ ONE_STEP = Procedure("one_step", Wording("一步", "一步", "one step"),
                      (Step(Stage.PROPOSAL, StepKind.SITTING, 1, "villagers_meeting"),))
 
 
-def open_sitting(url: str, village: str, adults: int) -> list[str]:
+def open_sitting(url: str, village: str, adults: int, secret: bool = False) -> list[str]:
     """A villagers' meeting of ``adults`` with everyone checked in and a vote open; the voters."""
     store = open_store(url)
-    voters = open_sitting_on(Ledger(village, store), adults)
+    voters = open_sitting_on(Ledger(village, store), adults, secret)
     store.close()
     return voters
 
 
-def open_sitting_on(ledger: Ledger, adults: int) -> list[str]:
-    """The same on any ledger."""
+def open_sitting_on(ledger: Ledger, adults: int, secret: bool = False, tellers: bool = False) -> list[str]:
+    """The same on any ledger (with ``tellers``, the first two voters count and scrutinise)."""
     body = sample_roster(adults=adults, households=max(1, adults // 3), on=ON).body(
         Body.VILLAGERS_MEETING, ON)
     ledger.handle(c.RaiseMatter("m", "并发测试", ONE_STEP, by="p"), T0)
@@ -46,8 +47,10 @@ def open_sitting_on(ledger: Ledger, adults: int) -> list[str]:
     voters = sorted(body.voters)
     for p in voters:
         ledger.handle(c.CheckIn("s", p), T0)
+    if tellers:
+        ledger.handle(c.AppointTellers("s", (voters[0],), (voters[1],)), T0)
     ledger.handle(c.OpenSitting("s", by="p"), T0)
-    ledger.handle(c.OpenVote("s", "v", "m", "表决"), T0)
+    ledger.handle(c.OpenVote("s", "v", "m", "表决", secret=secret), T0)
     return voters
 
 
@@ -89,7 +92,21 @@ def crash_writer(url: str, village: str, voters: list[str]) -> None:
         print(f"ACK {voter}", flush=True)
 
 
+def crash_secret_writer(url: str, village: str, voters: list[str]) -> None:
+    """Secret ballots one after another, printing each receipt and choice once acknowledged."""
+    store = open_store(url, migrate=False)
+    ledger = Ledger(village, store)
+    for voter in voters:
+        receipt = f"R-{voter}-{os.urandom(4).hex()}"
+        ledger.handle(c.CastBallot("s", "v", voter, choice_for(voter), receipt=receipt,
+                                   change_code=os.urandom(6).hex()), VOTING)
+        print(f"ACK {receipt} {choice_for(voter).value}", flush=True)
+
+
 if __name__ == "__main__":
     mode, url, village, first, count = sys.argv[1:6]
+    people = [f"p{n:04d}" for n in range(int(first), int(first) + int(count))]
     if mode == "crash":
-        crash_writer(url, village, [f"p{n:04d}" for n in range(int(first), int(first) + int(count))])
+        crash_writer(url, village, people)
+    elif mode == "crash-secret":
+        crash_secret_writer(url, village, people)

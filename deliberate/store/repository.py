@@ -37,7 +37,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate.codec import canonical, decode_event, encode
-from deliberate.errors import ChainBroken, ConcurrencyConflict, DeliberateError
+from deliberate.errors import BallotBoxMismatch, ChainBroken, ConcurrencyConflict, DeliberateError
 from deliberate.events import CardCountSealed, SecretBallotCast
 from deliberate.pmap import PMap
 from deliberate.record import GENESIS, Checkpoint, Entry, stored_entry_hash
@@ -89,8 +89,6 @@ class _Sql:
              "WHERE village = ? AND sitting = ? AND vote = ? AND slot = "
              "(SELECT slot FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ? "
              "AND receipt IS NULL ORDER BY random() LIMIT 1)")
-    EXTRA = ("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice, code_digest) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?)")
     CHANGE = ("UPDATE ballot_box SET choice = ?, code_digest = ? "
               "WHERE village = ? AND sitting = ? AND vote = ? AND receipt = ?")
     EMPTY_BOX = "DELETE FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
@@ -104,7 +102,7 @@ class _Sql:
 
     def __init__(self, dialect: str) -> None:
         pg = dialect == "postgresql"
-        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "EXTRA", "CHANGE",
+        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "CHANGE",
                      "EMPTY_BOX", "BOX_OF", "SEAL", "UNSEAL", "SEALED_OF"):
             sql = getattr(_Sql, name)
             setattr(self, name.lower(), sql.replace("?", "%s") if pg else sql)
@@ -188,17 +186,21 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
             cur.executemany(sql.entry, [(village, e.height, e.parent_hash, e.type,
                                          canonical(e.payload).decode(), e.time, e.hash)
                                         for e in entries])
-            _open_and_empty_boxes(cur, sql, village, entries, state)
+            _open_boxes(cur, sql, village, entries, state)
         if private:
             claims = _fill_box(driver, cur, sql, village, private, before)
+        if entries:
+            _close_boxes(cur, sql, village, entries)
         projections.apply(conn, village, entries, state)
         if pipeline is not None:
             pipeline.sync()  # the writes' results, before deciding to commit
-        for ballot in claims:
-            if ballot.rowcount != 1:  # no empty slot was left (the roster grew?): add one
-                cur.execute(sql.extra, (village, ballot.event.sitting, ballot.event.vote,
-                                        secrets.token_hex(16), ballot.event.receipt,
-                                        ballot.event.choice.value, ballot.event.code_digest))
+        for claim in claims:
+            if claim.rowcount != 1:
+                # A vote opens with a slot for everyone who may vote: no empty slot left means
+                # slots were taken out behind the record's back. Refuse; nothing commits.
+                raise BallotBoxMismatch("err_box_mismatch", vote=claim.event.vote,
+                                        ballots=len(before.votes[claim.event.sitting].box),
+                                        participants=len(before.votes[claim.event.sitting].voters))
     except (IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:
         # Only a stale write can collide with an entry already there. A psycopg pipeline stays
         # aborted until its next sync; sync it so the rollback that follows can run.
@@ -212,10 +214,10 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     return _Cached(replace(state, revision=revision), head, revision, version)
 
 
-def _open_and_empty_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry],
-                          state: VillageState) -> None:
-    """Make the slots of each secret vote that opens, in random order; empty the box (and the
-    sealed card count) of each secret vote that closes — its closing entry holds the ballots."""
+def _open_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry],
+                state: VillageState) -> None:
+    """Make the slots of each secret vote that opens: one for each person who may vote, under
+    random keys, inserted in the order of those keys (an order that says nothing)."""
     for entry in entries:
         if entry.type == "vote_opened" and entry.payload["secret"]:
             sitting = state.sittings.get(entry.payload["sitting"])
@@ -223,8 +225,22 @@ def _open_and_empty_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[E
             slots = sorted(secrets.token_hex(16) for _ in range(size))
             cur.executemany(sql.slot, [(village, entry.payload["sitting"], entry.payload["vote"], s)
                                        for s in slots])
-        elif entry.type == "vote_closed" and entry.payload["receipts_digest"] is not None:
+
+
+def _close_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry]) -> None:
+    """For each secret vote that closes: the box in the database must hold exactly the ballots
+    its closing entry publishes (ballots slipped into the box, or taken out, behind the process's
+    back are refused here, whatever the process cached); then the box and the sealed count are
+    emptied — the closing entry holds the ballots, and nothing per ballot stays behind."""
+    for entry in entries:
+        if entry.type == "vote_closed" and entry.payload["receipts_digest"] is not None:
             key = (village, entry.payload["sitting"], entry.payload["vote"])
+            cur.execute(sql.box_of, key)
+            held = sorted((receipt, choice) for receipt, choice, _ in cur.fetchall())
+            published = [(b["receipt"], b["choice"]) for b in entry.payload["ballots"]]
+            if held != published:
+                raise BallotBoxMismatch("err_box_mismatch", vote=key[2], ballots=len(held),
+                                        participants=len(published))
             cur.execute(sql.empty_box, key)
             cur.execute(sql.unseal, key)
 

@@ -1,0 +1,229 @@
+"""Attacks on the secret ballot by whoever holds the database (SQLite and PostgreSQL).
+
+The attacker is a cadre with the database file, a backup or an export: they read every table with
+SQL, order rows by anything, and edit rows behind the application's back. Each test performs the
+attack and asserts the secure outcome (docs/security.md, "The secret ballot").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import workers
+from sqlalchemy import text
+
+from deliberate import Ledger
+from deliberate import commands as c
+from deliberate.errors import BallotBoxMismatch
+from deliberate.events import Receipt
+from deliberate.record import GENESIS, from_jsonl, next_entry, to_jsonl, verify
+from deliberate.store import open_store
+from deliberate.tally import Choice, Tally
+from deliberate.village import receipts_digest
+
+CHOICES = (Choice.APPROVE, Choice.OPPOSE, Choice.ABSTAIN)
+BOX_COLUMNS = {"village", "sitting", "vote", "slot", "receipt", "choice", "code_digest"}
+
+
+def _secret_vote(url: str, n: int = 60, changes: int = 10):
+    """A secret vote of ``n`` voters who vote in roster order, a few seconds apart, each choice
+    following from their position (so anyone who recovers the order recovers every choice); the
+    first ``changes`` change their minds later. Returns (ledger, voters, {receipt: (code, choice)})."""
+    repo = open_store(url)
+    ledger = Ledger("v", repo)
+    voters = workers.open_sitting_on(ledger, n, secret=True)
+    held, at = {}, workers.VOTING
+    for i, person in enumerate(voters):
+        receipt, code = secrets.token_hex(5).upper(), secrets.token_hex(5).upper()
+        at += timedelta(seconds=3)
+        ledger.handle(c.CastBallot("s", "v", person, CHOICES[i % 3], receipt=receipt,
+                                   change_code=code), at)
+        held[receipt] = (code, CHOICES[i % 3], person)
+    for receipt in list(held)[:changes]:
+        code, choice, person = held[receipt]
+        at += timedelta(seconds=3)
+        new = CHOICES[(CHOICES.index(choice) + 1) % 3]
+        ledger.handle(c.CastBallot("s", "v", person, new, receipt=receipt, change_code=code), at)
+        held[receipt] = (code, new, person)
+    return ledger, voters, held
+
+
+def _sql(ledger: Ledger, query: str, **params):
+    with ledger.repository.engine.connect() as conn:
+        return conn.execute(text(query), params).all()
+
+
+def test_no_stored_column_or_row_order_links_a_voter_to_a_choice(store_url):
+    ledger, voters, held = _secret_vote(store_url)
+    took_part = [e for e in ledger.entries() if e.type == "took_part"]
+    order = [e.payload["voter"] for e in took_part]  # who took part, in the order they did
+    assert len(order) == len(voters)
+    truth = {held[r][2]: held[r][1].value for r in held}  # person -> final choice (the secret)
+
+    # 1. No column of the box holds anything that also dates or orders participation.
+    columns = {name for (name,) in _sql(ledger, "SELECT column_name FROM information_schema.columns "
+                                                "WHERE table_name = 'ballot_box'")} \
+        if ledger.repository.engine.dialect.name == "postgresql" else \
+        {row[1] for row in _sql(ledger, "PRAGMA table_info(ballot_box)")}
+    assert columns == BOX_COLUMNS
+    rows = _sql(ledger, "SELECT * FROM ballot_box WHERE receipt IS NOT NULL")
+    times = {e.time for e in took_part} | {str(e.height) for e in took_part}
+    assert not any(str(value) in times for row in rows for value in row)
+    assert len(rows) == len(voters)
+
+    # 2. No order of the rows mirrors the order of participation. The attacker pairs the i-th
+    # person to take part with the i-th row; guessing blindly gets about a third right.
+    def guessed_right(choices: list[str]) -> int:
+        return sum(truth[person] == choice for person, choice in zip(order, choices, strict=True))
+
+    orders = ["", "ORDER BY slot", "ORDER BY receipt", "ORDER BY code_digest",
+              "ORDER BY slot DESC", "ORDER BY receipt DESC"]
+    if ledger.repository.engine.dialect.name == "postgresql":
+        orders += ["ORDER BY ctid", "ORDER BY xmin::text::bigint, ctid"]
+    else:
+        with pytest.raises(Exception, match="rowid"):  # WITHOUT ROWID: there is none to sort by
+            _sql(ledger, "SELECT rowid FROM ballot_box")
+    for how in orders:
+        choices = [ch for (ch,) in _sql(ledger, f"SELECT choice FROM ballot_box "
+                                                f"WHERE receipt IS NOT NULL {how}")]
+        # Blind guessing: ~20 of 60 right (sd 3.7); the order of arrival would give all 60.
+        assert guessed_right(choices) < 40, how
+
+    # 3. The per-person projection of a secret vote holds participation only.
+    assert {ch for (ch,) in _sql(ledger, "SELECT choice FROM ballot WHERE vote = 'v'")} == {None}
+
+    # 4. After the close the box and the sealed count of the vote are gone: the closing entry
+    # publishes the receipts sorted, and nothing per ballot is left in any table.
+    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    assert _sql(ledger, "SELECT * FROM ballot_box WHERE vote = 'v'") == []
+    assert _sql(ledger, "SELECT * FROM sealed_count WHERE vote = 'v'") == []
+    closing = [e for e in ledger.entries() if e.type == "vote_closed"][-1]
+    published = [b["receipt"] for b in closing.payload["ballots"]]
+    assert published == sorted(held)  # sorted by receipt: no order of arrival
+    assert Tally.of(ch for _, ch, _ in held.values()) == closing.event().electronic
+    assert ledger.verify().ok
+
+
+def test_an_acknowledged_secret_ballot_survives_sigkill(store_url):
+    workers.open_sitting(store_url, "v", 400, secret=True)
+    script = Path(workers.__file__)
+    writer = subprocess.Popen([sys.executable, str(script), "crash-secret", store_url, "v", "1", "400"],
+                              stdout=subprocess.PIPE, text=True, env={**os.environ})
+    acked = {}
+    for line in writer.stdout:
+        _, receipt, choice = line.split()
+        acked[receipt] = choice
+        if len(acked) == 120:
+            writer.send_signal(signal.SIGKILL)
+            break
+    writer.wait(timeout=60)
+    assert writer.returncode == -signal.SIGKILL
+    ledger = Ledger("v", open_store(store_url, migrate=False))
+    box = ledger.state.open_vote("s").box
+    assert {r: box[r].value for r in acked} == acked  # every acknowledged ballot, as cast
+    assert len(box) == len(ledger.state.open_vote("s").voters)  # and the box matches the chain
+    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    assert ledger.verify().ok
+
+
+def _stuff(ledger: Ledger, n: int) -> None:
+    """The attack: ballots slipped into the open vote's box (into empty slots, and as new rows)."""
+    with ledger.repository.engine.begin() as conn:
+        conn.execute(text("UPDATE ballot_box SET receipt = 'FAKE-1', choice = 'approve' WHERE slot = "
+                          "(SELECT MIN(slot) FROM ballot_box WHERE receipt IS NULL)"))
+        for i in range(2, n + 1):
+            conn.execute(text("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice) "
+                              "VALUES ('v', 's', 'v', :slot, :receipt, 'approve')"),
+                         {"slot": f"ff{i:030d}", "receipt": f"FAKE-{i}"})
+
+
+def test_ballots_slipped_into_the_box_stop_the_close(store_url):
+    ledger, _, held = _secret_vote(store_url, n=30, changes=0)
+    height = ledger.checkpoint.height
+    _stuff(ledger, 3)
+    # After a restart (a new process reads the box afresh): the close is refused.
+    restarted = Ledger("v", open_store(store_url, migrate=False))
+    with pytest.raises(BallotBoxMismatch) as refused:
+        restarted.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    assert refused.value.fields["participants"] == 30 and refused.value.fields["ballots"] > 30
+    # The running process reads the box again as soon as it is written (here: a voter changes
+    # their ballot); then it refuses too, and nothing is recorded.
+    receipt = next(iter(held))
+    code, choice, person = held[receipt]
+    ledger.handle(c.CastBallot("s", "v", person, CHOICES[(CHOICES.index(choice) + 1) % 3],
+                               receipt=receipt, change_code=code), workers.VOTING + timedelta(hours=1))
+    with pytest.raises(BallotBoxMismatch):
+        ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    assert ledger.checkpoint.height == height
+
+
+def test_a_ballot_taken_out_of_the_box_stops_the_close(store_url):
+    ledger, _, held = _secret_vote(store_url, n=20, changes=0)
+    with ledger.repository.engine.begin() as conn:
+        conn.execute(text("DELETE FROM ballot_box WHERE receipt = :r"), {"r": next(iter(held))})
+    with pytest.raises(BallotBoxMismatch):
+        Ledger("v", open_store(store_url, migrate=False)).handle(
+            c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+
+
+def test_a_sealed_card_count_changed_in_the_database_stops_the_close(store_url):
+    repo = open_store(store_url)
+    ledger = Ledger("v", repo)
+    voters = workers.open_sitting_on(ledger, 30, secret=True, tellers=True)
+    ledger.handle(c.EnterCardCount("s", "v", voters[0], Tally(20, 9, 1), account="counter",
+                                   nonce=secrets.token_hex(16)), workers.VOTING)
+    ledger.handle(c.ConfirmCardCount("s", "v", voters[1], account="scrutineer"), workers.VOTING)
+    with repo.engine.begin() as conn:
+        conn.execute(text("UPDATE sealed_count SET tally = :t"),
+                     {"t": json.dumps({"abstain": 1, "approve": 9, "oppose": 20})})
+    restarted = Ledger("v", open_store(store_url, migrate=False))
+    with pytest.raises(BallotBoxMismatch, match="封存"):
+        restarted.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(minutes=5))
+    # The same count, untouched, closes: the seal opens with the nonce the closing entry publishes.
+    with repo.engine.begin() as conn:
+        conn.execute(text("UPDATE sealed_count SET tally = :t"),
+                     {"t": json.dumps({"abstain": 1, "approve": 20, "oppose": 9})})
+    closed = Ledger("v", open_store(store_url, migrate=False))
+    closed.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(minutes=5))
+    assert closed.state.sittings["s"].results[-1].cards == Tally(20, 9, 1) and closed.verify().ok
+
+
+def test_verify_catches_receipts_that_outnumber_those_who_took_part(store_url, tmp_path):
+    """The export rewritten by someone who also recomputes every hash after the change: the
+    chain's own links hold, but the closed vote publishes more receipts than people took part."""
+    from click.testing import CliRunner
+
+    from deliberate.cli import main as cli
+
+    ledger, _, _ = _secret_vote(store_url, n=12, changes=0)
+    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    entries = list(ledger.entries())
+    forged, head = [], GENESIS
+    for entry in entries:
+        event = entry.event()
+        if entry.type == "vote_closed":
+            ballots = tuple(sorted((*event.ballots, Receipt("ZZZZ-0001", Choice.APPROVE),
+                                    Receipt("ZZZZ-0002", Choice.APPROVE)), key=lambda b: b.receipt))
+            event = replace(event, ballots=ballots, receipts_digest=receipts_digest(ballots),
+                            electronic=Tally.of(b.choice for b in ballots))
+        entry = next_entry(head, event)
+        forged.append(entry)
+        head = entry.checkpoint
+    found = verify(forged)
+    assert not found.ok and found.first_bad == entries[-1].height
+    assert "took part" in found.reason
+    path = tmp_path / "forged.jsonl"
+    path.write_text("".join(line + "\n" for line in to_jsonl(forged)), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert result.exit_code == 1, result.output
+    assert str(entries[-1].height) in result.output
+    assert verify(from_jsonl(to_jsonl(entries))).ok  # the true export still holds
