@@ -56,6 +56,9 @@ def make_engine(url: str | None = None, **kwargs: object) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten, not left in free pages: a closed vote's emptied ballot
+            # box leaves nothing behind in the file (docs/security.md).
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA busy_timeout=60000")
             cursor.close()
 

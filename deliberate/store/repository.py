@@ -288,16 +288,30 @@ class _SqlWriter:
         self.conn, self.village, self.locked, self.pipeline = conn, village, locked, pipeline
         self.state, self.head, self.box_version = cached.state, cached.head, cached.box_version
         self.stored: _Cached | None = None
+        self.emptied_box = False
 
     def append(self, entries: Sequence[Entry], private: Sequence[Any],
                state: VillageState) -> None:
         self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_version,
                              entries, private, self.state, state, self.pipeline)
+        self.emptied_box = self.emptied_box or any(
+            e.type == "vote_closed" and e.payload["receipts_digest"] is not None for e in entries)
 
 
 def _entry(row: Any) -> Entry:
     return Entry(row.height, row.parent_hash, row.type, json.loads(row.payload), row.time, row.hash)
 
+
+
+def _forget_box_pages(conn: Connection) -> None:
+    """After a secret vote's box is emptied, SQLite's write-ahead log still holds the pages of
+    its ballots, written in the order they came; fold it into the database (whose deleted rows
+    ``secure_delete`` zeroes) and truncate it. Best effort: a reader holding the log open only
+    delays the truncation to the next close. PostgreSQL's own log is the server's: see
+    docs/security.md."""
+    if conn.dialect.name == "sqlite":
+        with suppress(Exception):
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _checked_replay(rows: Sequence[Any], cached: _Cached, head: Checkpoint) -> VillageState:
@@ -575,6 +589,8 @@ class SqlRepository:
         if writer.stored is not None:
             with self._lock:
                 self._cache[village] = writer.stored
+        if writer.emptied_box:
+            _forget_box_pages(conn)
 
     def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
                private: Sequence[Any], state: VillageState) -> None:

@@ -227,3 +227,20 @@ def test_verify_catches_receipts_that_outnumber_those_who_took_part(store_url, t
     assert result.exit_code == 1, result.output
     assert str(entries[-1].height) in result.output
     assert verify(from_jsonl(to_jsonl(entries))).ok  # the true export still holds
+
+
+def test_a_closed_votes_box_leaves_nothing_in_the_sqlite_file(tmp_path):
+    """The file itself, read byte by byte (a copy taken after the vote): once the vote closes
+    no change-code digest — which only the box ever held — is left in the database or its log."""
+    url = f"sqlite:///{tmp_path / 'box.sqlite3'}"
+    ledger, _, held = _secret_vote(url, n=40, changes=10)
+    with ledger.repository.engine.connect() as conn:
+        digests = [d for (d,) in conn.execute(text("SELECT code_digest FROM ballot_box "
+                                                   "WHERE receipt IS NOT NULL"))]
+    assert len(digests) == 40
+    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    # Copied while the server still runs (its connections open), as a cadre would.
+    files = [tmp_path / "box.sqlite3", tmp_path / "box.sqlite3-wal"]
+    content = b"".join(f.read_bytes() for f in files if f.exists())
+    assert not (tmp_path / "box.sqlite3-wal").exists() or (tmp_path / "box.sqlite3-wal").stat().st_size == 0
+    assert not [d for d in digests if d.encode() in content]
