@@ -186,7 +186,7 @@ def demo(ctx: click.Context, village: str, name: str) -> None:
                 seats=roster.seats, representations=roster.representations,
                 kinships=roster.kinships)
     ledger = Ledger(village, store)
-    driver = build_demo(ledger, roster, start)
+    driver = build_demo(ledger, roster, start, os.urandom(16))
     if driver.now > now:  # the story must end in the past, or real use would be refused
         raise _Abort(_t("internal", kind="demo", detail="the demo story runs into the future"))
     convene_live(ledger, roster, now)  # a party members' meeting ready to run in the hall

@@ -8,7 +8,8 @@ It reads no clock: it starts from the time it is given and only moves forward.
 
 from __future__ import annotations
 
-import secrets
+import hashlib
+import hmac
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,9 +29,17 @@ DEMO_CONTACTS = "村务监督委员会（0660-3300000）；镇纪委（0660-3311
 class Driver:
     """A ledger, a roster, and a clock that only moves forward."""
 
-    def __init__(self, ledger: Ledger, roster: Roster, start: datetime) -> None:
+    def __init__(self, ledger: Ledger, roster: Roster, start: datetime, secret: bytes = b"") -> None:
         self.ledger, self.roster, self.now = ledger, roster, start
         self.sittings = 0
+        self._secret = secret  # what receipts, change codes and nonces are made from
+
+    def token(self, *about: str) -> str:
+        """A receipt, change code or nonce, as a phone would make one: ten characters that look
+        random to anyone without the driver's ``secret`` (the core makes no randomness of its own;
+        a real front end uses ``secrets``)."""
+        mac = hmac.new(self._secret, "/".join(about).encode(), hashlib.sha256).hexdigest()
+        return mac[:10].upper()
 
     def tick(self, minutes: int = 1) -> datetime:
         self.now += timedelta(minutes=minutes)
@@ -92,10 +101,9 @@ class Driver:
         self.do(c.OpenVote(sitting, "v1", mid, f"表决：{self.matter(mid).title}", secret=secret))
         phones = came if not cards else came[: len(came) // 3]
         for person in phones:
-            # Random, as a phone makes them: a receipt derived from the voter would name them.
             self.do(c.CastBallot(sitting, "v1", person, choice,
-                                 receipt=secrets.token_hex(5).upper() if secret else None,
-                                 change_code=secrets.token_hex(5).upper() if secret else None))
+                                 receipt=self.token(sitting, person, "receipt") if secret else None,
+                                 change_code=self.token(sitting, person, "code") if secret else None))
         if cards:
             rest = len(came) - len(phones)
             counts = {choice: rest - rest // 10, Choice.ABSTAIN: rest // 10}
@@ -105,7 +113,7 @@ class Driver:
                           counts.get(Choice.ABSTAIN, 0))
             s = self.state.sittings[sitting]
             self.do(c.EnterCardCount(sitting, "v1", s.counters[0], tally,
-                                     nonce=secrets.token_hex(16) if secret else None))
+                                     nonce=self.token(sitting, "cards") * 2 if secret else None))
             self.do(c.ConfirmCardCount(sitting, "v1", s.scrutineers[0]))
         self.do(c.CloseVote(sitting, "v1"))
         if close:
@@ -149,14 +157,13 @@ class Driver:
         return mid
 
 
-def build_demo(ledger: Ledger, roster: Roster, start: datetime) -> Driver:
+def build_demo(ledger: Ledger, roster: Roster, start: datetime, secret: bytes = b"") -> Driver:
     """The demo village's matters, standing at different steps; one is finished.
 
-    Starts at ``start`` and moves forward about four months.
+    Starts at ``start`` and moves forward about four months. ``secret`` makes the receipts of its
+    secret vote (the command line passes random bytes, so they cannot be worked out from names).
     """
-    import hashlib
-
-    d = Driver(ledger, roster, start)
+    d = Driver(ledger, roster, start, secret)
     # Villagers' submissions (民情): told to a clerk at a bench meeting, or sent online.
     d.do(c.LodgeSubmission("q1", d.today, "村道晚上太黑，老人出门不方便，希望修好路灯。", Channel.CLERK,
                            recorded_by="p0003"))

@@ -233,7 +233,7 @@ def test_a_closed_votes_box_leaves_nothing_in_the_sqlite_file(tmp_path):
     """The file itself, read byte by byte (a copy taken after the vote): once the vote closes
     no change-code digest — which only the box ever held — is left in the database or its log."""
     url = f"sqlite:///{tmp_path / 'box.sqlite3'}"
-    ledger, _, held = _secret_vote(url, n=40, changes=10)
+    ledger, _, _ = _secret_vote(url, n=40, changes=10)
     with ledger.repository.engine.connect() as conn:
         digests = [d for (d,) in conn.execute(text("SELECT code_digest FROM ballot_box "
                                                    "WHERE receipt IS NOT NULL"))]
