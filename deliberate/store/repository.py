@@ -307,11 +307,21 @@ def _forget_box_pages(conn: Connection) -> None:
     """After a secret vote's box is emptied, SQLite's write-ahead log still holds the pages of
     its ballots, written in the order they came; fold it into the database (whose deleted rows
     ``secure_delete`` zeroes) and truncate it. Best effort: a reader holding the log open only
-    delays the truncation to the next close. PostgreSQL's own log is the server's: see
-    docs/security.md."""
+    delays the truncation to the next close. PostgreSQL's write-ahead log is the server's (see
+    docs/security.md); its dead row versions are vacuumed here."""
+    driver = conn.connection.driver_connection
     if conn.dialect.name == "sqlite":
         with suppress(Exception):
-            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        # PostgreSQL keeps the emptied rows' old versions — each stamped with the transaction
+        # that wrote it, as is the voter's took_part entry — until a vacuum; do it now.
+        with suppress(Exception):
+            driver.autocommit = True
+            try:
+                driver.execute("VACUUM ballot_box")
+            finally:
+                driver.autocommit = False
 
 
 def _checked_replay(rows: Sequence[Any], cached: _Cached, head: Checkpoint) -> VillageState:
