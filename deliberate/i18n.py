@@ -178,8 +178,10 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_objection_answered": ("异议“{id}”已答复", "異議「{id}」已答覆", "objection {id!r} is already answered"),
     "err_upheld_needs_step": ("异议成立时须指明退回的步骤", "異議成立時須指明退回的步驟",
                               "an upheld objection must name the step to go back to"),
-    "err_control_chars": ("{field}含有不能显示的控制字符", "{field}含有不能顯示的控制字元",
-                          "{field} contains control characters"),
+    "err_control_chars": ("{field}含有不能显示的控制字符或改变文字方向的字符（如U+202E）",
+                          "{field}含有不能顯示的控制字元或改變文字方向的字元（如U+202E）",
+                          "{field} contains control characters or bidirectional-text controls "
+                          "(such as U+202E)"),
     "err_submission_settled": ("民情“{id}”已处理（{status}）", "民情「{id}」已處理（{status}）",
                                "submission {id!r} is already settled ({status})"),
     "err_recorded_by": ("代为登记的民情须写明登记人，网上提交的不写（{channel}）",

@@ -65,6 +65,7 @@ from .state import (
 )
 from .submission import Channel, SubmissionStatus
 from .tally import Choice, Tally, check_count
+from .values import printable
 from .values import updated as replace
 
 __all__ = ["EMPTY", "TellerRole", "VillageState", "chained", "decide", "evolve", "receipts_digest", "replay"]
@@ -94,15 +95,10 @@ def _free_text(field: str, value: object) -> str:
     return _printable(field, value)
 
 
-# Control characters other than tab and line breaks: NUL cannot be stored in PostgreSQL's text,
-# and none of them belongs in a notice anyone reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _printable(field: str, value: str) -> str:
-    if _CONTROL.search(value):
-        raise InvalidInput("err_control_chars", field=field)
-    return value
+    # No control characters (NUL cannot be stored in PostgreSQL's text) and no bidirectional
+    # controls: nothing in a notice anyone reads may hide or reorder what it says.
+    return printable(field, value)
 
 
 def _ident(field: str, value: object) -> str:
