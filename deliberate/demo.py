@@ -183,10 +183,11 @@ def build_demo(ledger: Ledger, roster: Roster, start: datetime, secret: bytes = 
                          hashlib.sha256(b"demo lights recording").hexdigest()))
     d.do(c.CloseSitting(sitting))
     d.publish("lights")
-    notice = d.matter("lights").notice
-    d.do(c.LodgeObjection("lights", "o1", notice.period.first, "路灯选址是否覆盖三组？"))
-    d.do(c.AnswerObjection("lights", "o1", notice.period.first + timedelta(days=1),
-                           "已覆盖三组主干道，异议不成立。", False, by="p0009"))
+    d.days(1)  # the first day of the period: a villager objects, the committee answers next day
+    d.do(c.LodgeObjection("lights", "o1", d.today, "路灯选址是否覆盖三组？"))
+    d.days(1)
+    d.do(c.AnswerObjection("lights", "o1", d.today, "已覆盖三组主干道，异议不成立。", False,
+                           by="p0009"))
     d.close_notice("lights")
     for entry, what, spent in (("e1", "采购路灯42盏", 5_200_000), ("e2", "安装调试", 3_100_000)):
         d.days(10)

@@ -17,7 +17,8 @@
     │   ├── CountExceedsPresent        ballots plus card counts would exceed those present
     │   ├── TellerError                counter/scrutineer rules for card counts
     │   ├── BallotError                receipts and changed ballots in a secret vote
-    │   └── NoticeError                notice periods, objections
+    │   ├── NoticeError                notice periods, objections
+    │   └── DateOrderError             a day before the fact it follows, or after the record's day
     └── RecordError                    the hash-chained log
         ├── ChainBroken                verification failed at a height
         ├── BallotBoxMismatch          a secret vote's box or sealed count disagrees with the record
@@ -40,6 +41,7 @@ __all__ = [
     "ChainBroken",
     "ConcurrencyConflict",
     "CountExceedsPresent",
+    "DateOrderError",
     "DeliberateError",
     "IllegalAction",
     "InvalidInput",
@@ -143,6 +145,11 @@ class BallotError(ProcedureError):
 
 class NoticeError(ProcedureError):
     """A notice, objection or notice period refused."""
+
+
+class DateOrderError(ProcedureError):
+    """A dated fact before the fact it follows, or dated after the record's own day
+    (:mod:`deliberate.chronology`); the message names both days."""
 
 
 class RecordError(DeliberateError):

@@ -186,8 +186,10 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_objection_answered": ("异议“{id}”已答复", "異議「{id}」已答覆", "objection {id!r} is already answered"),
     "err_upheld_needs_step": ("异议成立时须指明退回的步骤", "異議成立時須指明退回的步驟",
                               "an upheld objection must name the step to go back to"),
-    "err_control_chars": ("{field}含有不能显示的控制字符", "{field}含有不能顯示的控制字元",
-                          "{field} contains control characters"),
+    "err_control_chars": ("{field}含有不能显示的控制字符或改变文字方向的字符（如U+202E）",
+                          "{field}含有不能顯示的控制字元或改變文字方向的字元（如U+202E）",
+                          "{field} contains control characters or bidirectional-text controls "
+                          "(such as U+202E)"),
     "err_submission_settled": ("民情“{id}”已处理（{status}）", "民情「{id}」已處理（{status}）",
                                "submission {id!r} is already settled ({status})"),
     "err_recorded_by": ("代为登记的民情须写明登记人，网上提交的不写（{channel}）",
@@ -195,6 +197,14 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
                         "a submission taken down by a clerk names the clerk; one sent online names none ({channel})"),
     "err_before_received": ("{on}早于受理日期{received}", "{on}早於受理日期{received}",
                             "{on} is before the day it was received, {received}"),
+    "err_date_order": ("{fact}的日期{on}早于{earlier}的日期{earlier_on}：日期须按事情发生的先后顺序",
+                       "{fact}的日期{on}早於{earlier}的日期{earlier_on}：日期須按事情發生的先後順序",
+                       "the date of {fact}, {on}, is before the date of {earlier}, {earlier_on}: "
+                       "dated facts follow each other in order"),
+    "err_date_future": ("{fact}的日期{on}晚于记录的当天{today}：尚未发生的事不能预先记录",
+                        "{fact}的日期{on}晚於記錄的當天{today}：尚未發生的事不能預先記錄",
+                        "the date of {fact}, {on}, is after the record's date, {today}: "
+                        "what has not happened yet cannot be recorded"),
     "err_naive_time": ("时间须带时区：{value}", "時間須帶時區：{value}", "time must carry a time zone: {value}"),
     "err_time_backwards": ("时间不能早于记录中上一条的时间 {last}", "時間不能早於記錄中上一條的時間 {last}",
                            "time cannot be earlier than the record's last entry at {last}"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .chronology import local_date
 from .errors import NotFound, NoticeError
 from .i18n import DEFAULT_LANG, Catalogue
 from .procedure import Stage
@@ -177,7 +178,7 @@ def resolution_notice(state: VillageState, matter_id: str, *, village: str,
     matter = _find_matter(state, matter_id)
     notice = _notice(matter, Stage.RESOLUTION_NOTICE, number)
     adopting = [r for r in matter.results if r.stage is Stage.RESOLUTION and r.passed
-                and r.closed_at.date() <= notice.published_on]
+                and local_date(r.closed_at) <= notice.published_on]
     if not adopting:
         raise NoticeError("err_no_notice")
     result = adopting[-1]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .bodies import Body
+from .chronology import Dated
 from .commands import Attachment
 from .events import Receipt
 from .i18n import DEFAULT_LANG
@@ -56,6 +57,10 @@ class Notice:
     contacts: str
     issued_by: str
     number: int  # 1 for the first notice of the matter, and so on
+    # The day the record took the notice down (China Standard Time). The period that gates its
+    # closing runs from this day when it is later than the posting: the public objects online
+    # only from then on (see deliberate.chronology).
+    recorded_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +158,9 @@ class Matter:
     completed_on: date | None = None
     completion: str | None = None
     submissions: tuple[str, ...] = ()  # the villagers' submissions it took up
+    # The dated fact that brought it to its current step (the decision, the notice's close,
+    # completion, ...): no dated fact at this step may be earlier (deliberate.chronology).
+    since: Dated | None = None
 
     @property
     def step(self) -> Step | None:

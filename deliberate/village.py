@@ -23,12 +23,13 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
 from . import commands as c
 from . import events as e
+from .chronology import Dated, Fact, check_day, local_date, not_after_today, not_before
 from .codec import canonical, encode
 from .convening import check_notice
 from .errors import (
@@ -67,6 +68,7 @@ from .state import (
 )
 from .submission import Channel, SubmissionStatus
 from .tally import Choice, Tally, check_count
+from .values import printable
 from .values import updated as replace
 
 __all__ = ["EMPTY", "TellerRole", "VillageState", "card_seal", "chained", "change_code_digest", "decide", "evolve",
@@ -97,15 +99,10 @@ def _free_text(field: str, value: object) -> str:
     return _printable(field, value)
 
 
-# Control characters other than tab and line breaks: NUL cannot be stored in PostgreSQL's text,
-# and none of them belongs in a notice anyone reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _printable(field: str, value: str) -> str:
-    if _CONTROL.search(value):
-        raise InvalidInput("err_control_chars", field=field)
-    return value
+    # No control characters (NUL cannot be stored in PostgreSQL's text) and no bidirectional
+    # controls: nothing in a notice anyone reads may hide or reorder what it says.
+    return printable(field, value)
 
 
 def _ident(field: str, value: object) -> str:
@@ -155,6 +152,20 @@ def _idle(matter: Matter) -> None:
     """A matter with an open vote on it cannot be moved until the vote closes."""
     if matter.voting is not None:
         raise ProcedureError("err_vote_open")
+
+
+def _since(state: VillageState, matter: Matter) -> Dated | None:
+    """The dated fact the matter's next dated fact may not precede.
+
+    A sitting's decision is dated by its vote's close, and no earlier than the day the sitting was
+    called for: the printed notice names that day as the meeting's.
+    """
+    since = matter.since
+    if since is not None and since.fact is Fact.DECISION and matter.results:
+        sitting = state.sittings.get(matter.results[-1].sitting)
+        if sitting is not None:
+            return Dated(since.fact, max(since.on, local_date(sitting.scheduled_for)))
+    return since
 
 
 def receipts_digest(ballots: Iterable[e.Receipt]) -> str:
@@ -558,6 +569,8 @@ def _township(state: VillageState, cmd: c.RecordTownshipReview,
     if matter.step is None or matter.step.kind is not StepKind.EXTERNAL_REVIEW:
         raise IllegalAction(stage=matter.stage, action=action)
     to = matter.procedure.next(matter.stage, action, cmd.return_to if not cmd.approved else None)
+    # The review is dated by the record: it cannot be dated before the sitting it reviews.
+    not_before(Fact.TOWNSHIP_REVIEW, local_date(now), _since(state, matter))
     return (e.TownshipReviewed(at=now, matter=matter.id, approved=cmd.approved,
                                reference=_text("reference", cmd.reference, limit=500),
                                by=_ident("by", cmd.by), to_stage=to),)
@@ -569,9 +582,14 @@ def _publish(state: VillageState, cmd: c.PublishNotice, now: datetime) -> tuple[
     matter.procedure.next(matter.stage, Action.PUBLISH_NOTICE)
     if matter.notice is not None:
         raise NoticeError("err_notice_exists")
-    period = notice_period(cmd.published_on, cmd.days, cmd.calendar)
+    posted = check_day("published_on", cmd.published_on)
+    not_before(Fact.NOTICE_POSTED, posted, _since(state, matter))
+    not_after_today(Fact.NOTICE_POSTED, posted, now)
+    # Objections on paper count from the day after the posting; online, the public sees the notice
+    # only once it is recorded, so a notice recorded late still runs its full period from that day.
+    period = notice_period(max(posted, local_date(now)), cmd.days, cmd.calendar)
     return (e.NoticePublished(at=now, matter=matter.id, stage=matter.stage,
-                              published_on=cmd.published_on, first=period.first,
+                              published_on=posted, first=posted + timedelta(days=1),
                               last=period.last, contacts=_text("contacts", cmd.contacts),
                               issued_by=_text("issued_by", cmd.issued_by, limit=500)),)
 
@@ -590,6 +608,7 @@ def _lodge(state: VillageState, cmd: c.LodgeObjection, now: datetime) -> tuple[A
     _ident("objection", cmd.objection)
     if matter.objection(cmd.objection) is not None:
         raise AlreadyExists("err_exists", kind="异议/objection", id=cmd.objection)
+    not_after_today(Fact.OBJECTION, check_day("lodged_on", cmd.lodged_on), now)
     if cmd.lodged_on not in notice.period:
         raise NoticeError("err_outside_period", on=cmd.lodged_on, first=notice.period.first,
                           last=notice.period.last)
@@ -612,8 +631,11 @@ def _answer(state: VillageState, cmd: c.AnswerObjection, now: datetime) -> tuple
     if not objection.pending:
         raise NoticeError("err_objection_answered", id=cmd.objection)
     _idle(matter)
+    answered_on = check_day("answered_on", cmd.answered_on)
+    not_before(Fact.ANSWER, answered_on, Dated(Fact.OBJECTION, objection.lodged_on))
+    not_after_today(Fact.ANSWER, answered_on, now)
     return (e.ObjectionAnswered(at=now, matter=matter.id, objection=objection.id,
-                                answered_on=_isinstance("answered_on", cmd.answered_on, date),
+                                answered_on=answered_on,
                                 answer=_text("answer", cmd.answer, limit=5000),
                                 upheld=cmd.upheld, by=_ident("by", cmd.by), to_stage=to),)
 
@@ -623,12 +645,14 @@ def _close_notice(state: VillageState, cmd: c.CloseNotice, now: datetime) -> tup
     matter = _matter(state, cmd.matter)
     to = matter.procedure.next(matter.stage, Action.CLOSE_NOTICE)
     notice = _current_notice(matter)
-    if not notice.period.over_on(cmd.on):
-        raise NoticeError("err_period_running", last=notice.period.last, on=cmd.on)
+    on = check_day("on", cmd.on)
+    not_after_today(Fact.NOTICE_CLOSED, on, now)
+    if not notice.period.over_on(on):
+        raise NoticeError("err_period_running", last=notice.period.last, on=on)
     pending = matter.pending_objections()
     if pending:
         raise NoticeError("err_objections_pending", count=len(pending))
-    return (e.NoticeClosed(at=now, matter=matter.id, on=cmd.on, to_stage=to),)
+    return (e.NoticeClosed(at=now, matter=matter.id, on=on, to_stage=to),)
 
 
 @_handles(c.RecordProgress)
@@ -638,13 +662,16 @@ def _progress(state: VillageState, cmd: c.RecordProgress, now: datetime) -> tupl
     _ident("entry", cmd.entry)
     if any(p.entry == cmd.entry for p in matter.progress):
         raise AlreadyExists("err_exists", kind="进展/progress", id=cmd.entry)
+    on = check_day("on", cmd.on)
+    not_before(Fact.PROGRESS, on, _since(state, matter))
+    not_after_today(Fact.PROGRESS, on, now)
     check_count("spent", cmd.spent)
     attachments = _isinstance("attachments", cmd.attachments, tuple)
     for a in attachments:
         _isinstance("attachment", a, c.Attachment)
         _text("attachment.name", a.name, limit=500)
         _sha256("attachment.sha256", a.sha256)
-    return (e.ProgressRecorded(at=now, matter=matter.id, entry=cmd.entry, on=cmd.on,
+    return (e.ProgressRecorded(at=now, matter=matter.id, entry=cmd.entry, on=on,
                                description=_text("description", cmd.description),
                                spent=cmd.spent, attachments=attachments),)
 
@@ -654,7 +681,12 @@ def _complete(state: VillageState, cmd: c.CompleteImplementation,
               now: datetime) -> tuple[Any, ...]:
     matter = _matter(state, cmd.matter)
     to = matter.procedure.next(matter.stage, Action.COMPLETE)
-    return (e.ImplementationCompleted(at=now, matter=matter.id, on=cmd.on,
+    on = check_day("on", cmd.on)
+    not_before(Fact.COMPLETION, on, _since(state, matter))
+    if matter.progress:
+        not_before(Fact.COMPLETION, on, Dated(Fact.PROGRESS, max(p.on for p in matter.progress)))
+    not_after_today(Fact.COMPLETION, on, now)
+    return (e.ImplementationCompleted(at=now, matter=matter.id, on=on,
                                       summary=_text("summary", cmd.summary), to_stage=to),)
 
 
@@ -775,13 +807,21 @@ def _put_sitting(state: VillageState, sitting: Sitting) -> VillageState:
     return replace(state, sittings=state.sittings.set(sitting.id, sitting))
 
 
+# The dated fact behind a move that carries no day of its own: it is dated by the record.
+_MOVED_BY = {Action.ADOPT: Fact.DECISION, Action.REJECT: Fact.DECISION,
+             Action.ADJOURN: Fact.DECISION, Action.RETURN: Fact.RETURN, Action.REHOLD: Fact.RETURN,
+             Action.WITHDRAW: Fact.WITHDRAWAL, Action.UPHOLD_OBJECTION: Fact.ANSWER,
+             Action.CLOSE_NOTICE: Fact.NOTICE_CLOSED, Action.COMPLETE: Fact.COMPLETION}
+
+
 def _move(matter: Matter, to: Stage, at: datetime, action: Action,
-          reason: str | None = None, **changes: Any) -> Matter:
+          reason: str | None = None, since: Dated | None = None, **changes: Any) -> Matter:
     if to is matter.stage:
         return replace(matter, **changes)
     # A matter that moves on is free of the sitting that held it at its old step.
     return replace(matter, stage=to, notice=None, sitting=None,
-                   history=(*matter.history, StageMark(to, at, action, reason)), **changes)
+                   history=(*matter.history, StageMark(to, at, action, reason)),
+                   since=since or Dated(_MOVED_BY[action], local_date(at)), **changes)
 
 
 @_applies(e.MatterRaised)
@@ -789,7 +829,8 @@ def _(state: VillageState, ev: e.MatterRaised) -> VillageState:
     return _put_matter(state, Matter(
         id=ev.matter, title=ev.title, description=ev.description, procedure=ev.procedure,
         stage=ev.to_stage, plan=ev.plan, origin=ev.origin, amount=ev.amount, raised_by=ev.by,
-        history=(StageMark(ev.to_stage, ev.at, Action.RAISE),)))
+        history=(StageMark(ev.to_stage, ev.at, Action.RAISE),),
+        since=Dated(Fact.RAISED, local_date(ev.at))))
 
 
 @_applies(e.PlanAmended)
@@ -976,14 +1017,14 @@ def _(state: VillageState, ev: e.MatterWithdrawn) -> VillageState:
 def _(state: VillageState, ev: e.TownshipReviewed) -> VillageState:
     action = Action.ADOPT if ev.approved else Action.RETURN
     return _put_matter(state, _move(state.matters[ev.matter], ev.to_stage, ev.at, action,
-                                    ev.reference))
+                                    ev.reference, Dated(Fact.TOWNSHIP_REVIEW, local_date(ev.at))))
 
 
 @_applies(e.NoticePublished)
 def _(state: VillageState, ev: e.NoticePublished) -> VillageState:
     m = state.matters[ev.matter]
     notice = Notice(ev.stage, ev.published_on, Period(ev.first, ev.last), ev.contacts,
-                    ev.issued_by, len(m.notices) + 1)
+                    ev.issued_by, len(m.notices) + 1, local_date(ev.at))
     return _put_matter(state, replace(m, notice=notice, notices=(*m.notices, notice)))
 
 
@@ -1003,13 +1044,13 @@ def _(state: VillageState, ev: e.ObjectionAnswered) -> VillageState:
         if o.id == ev.objection else o for o in m.objections)
     action = Action.UPHOLD_OBJECTION if ev.upheld else Action.ANSWER_OBJECTION
     return _put_matter(state, _move(m, ev.to_stage, ev.at, action, ev.answer,
-                                    objections=objections))
+                                    Dated(Fact.ANSWER, ev.answered_on), objections=objections))
 
 
 @_applies(e.NoticeClosed)
 def _(state: VillageState, ev: e.NoticeClosed) -> VillageState:
     return _put_matter(state, _move(state.matters[ev.matter], ev.to_stage, ev.at,
-                                    Action.CLOSE_NOTICE))
+                                    Action.CLOSE_NOTICE, since=Dated(Fact.NOTICE_CLOSED, ev.on)))
 
 
 @_applies(e.ProgressRecorded)
@@ -1048,5 +1089,5 @@ def _(state: VillageState, ev: e.SubmissionAnswered) -> VillageState:
 @_applies(e.ImplementationCompleted)
 def _(state: VillageState, ev: e.ImplementationCompleted) -> VillageState:
     return _put_matter(state, _move(state.matters[ev.matter], ev.to_stage, ev.at,
-                                    Action.COMPLETE, completed_on=ev.on,
-                                    completion=ev.summary))
+                                    Action.COMPLETE, since=Dated(Fact.COMPLETION, ev.on),
+                                    completed_on=ev.on, completion=ev.summary))

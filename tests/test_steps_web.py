@@ -44,7 +44,7 @@ def test_notice_progress_with_files_completion_and_the_implementation_notice(vil
     assert notice is not None and notice.published_on == today
     # Too early to close: the refusal says until when, and nothing moves.
     refused = post(clerk, "/v/demo/m/road/notice/close")
-    assert "届满" in clerk.get(refused.headers["Location"]).get_data(as_text=True)
+    assert refused.status_code == 422 and "届满" in refused.get_data(as_text=True)
     assert ledger.state.matters["road"].stage is Stage.RESOLUTION_NOTICE
     clock["at"] = datetime.combine(notice.period.last + timedelta(days=1), time(9), clock["at"].tzinfo)
     post(clerk, "/v/demo/m/road/notice/close")
@@ -69,14 +69,16 @@ def test_notice_progress_with_files_completion_and_the_implementation_notice(vil
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert public.get(f"/p/demo/files/{'0' * 64}").status_code == 404
 
-    # A file over the limit, a bad amount, an empty description: refused, nothing recorded.
+    # A file over the limit, a bad amount, an empty description: refused, nothing recorded; the
+    # page comes back with the reason and what was typed.
     for data in ({"files": [(io.BytesIO(b"x" * (MAX_FILE_BYTES + 1)), "big.bin")], "description": "大文件"},
                  {"spent": "12.345", "description": "三位小数"}, {"spent": "-5", "description": "负数"},
                  {"spent": "1e3", "description": "科学计数"}, {"description": "   "}):
         response = clerk.post("/v/demo/m/road/progress", content_type="multipart/form-data", data={
             "on": clock["at"].date().isoformat(), **data, "csrf_token": csrf(clerk, "/v/demo/m/road")})
-        assert response.status_code == 302
-        assert 'class="flash error"' in clerk.get(response.headers["Location"]).get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and 'class="flash error"' in page
+        assert data["description"].strip() in page and data.get("spent", "0") in page
     assert len(ledger.state.matters["road"].progress) == 1
     # A refused entry keeps none of the files it brought, but never one an earlier entry names.
     from deliberate.store.private import load_file

@@ -21,7 +21,7 @@ from .i18n import t
 from .services import ledger, now, run, store, village_or_404
 from .steps import MAX_FILES, parse_yuan
 
-__all__ = ["bp"]
+__all__ = ["bp", "matter_page"]
 
 bp = Blueprint("matters", __name__, url_prefix="/v/<village>/m")
 
@@ -75,6 +75,12 @@ def create(village: str) -> Any:
 @bp.get("/<matter>")
 @require("matters.manage")
 def show(village: str, matter: str) -> Any:
+    return matter_page(village, matter)
+
+
+def matter_page(village: str, matter: str, posted: str | None = None) -> str:
+    """The clerk's page of ``matter``. After a refused form, ``posted`` names that form (its
+    view's name), and the page keeps what was typed in it beside the reason."""
     name = village_or_404(village)
     state = ledger(village).state
     m = state.matters.get(matter)
@@ -93,7 +99,8 @@ def show(village: str, matter: str) -> Any:
                            sittings=sorted(sittings, key=lambda s: s.scheduled_for),
                            StepKind=StepKind, today=now().date().isoformat(),
                            settings=village_settings(village), yuan=yuan, send_back=send_back,
-                           contacts=last.contacts if last else "", max_files=MAX_FILES)
+                           contacts=last.contacts if last else "", max_files=MAX_FILES,
+                           posted=posted)
 
 
 @bp.post("/<matter>/sittings")

@@ -21,6 +21,7 @@ from deliberate.roster import (
     Seat,
     Sex,
 )
+from deliberate.values import printable
 
 from .models import (
     HouseholdRow,
@@ -75,13 +76,26 @@ def _kinship(village: str, k: Kinship) -> dict[str, Any]:
     return {"village": village, "a": k.a, "b": k.b, "relation": k.relation.value}
 
 
+def _check_text(table: Any, rows: list[dict[str, Any]]) -> None:
+    """Every name and id one line of printable text, as a roster file's rows are checked: the
+    roster's ids go into the record, and its names onto ballots and notices."""
+    for row in rows:
+        for column, value in row.items():
+            if isinstance(value, str) and column not in ("village", "households"):
+                printable(f"{table.__tablename__}.{column}", value, one_line=True)
+            elif column == "households":  # a representative's households, as JSON
+                for household in json.loads(value):
+                    printable(f"{table.__tablename__}.households", household, one_line=True)
+
+
 def save_roster(engine: Engine, village: str, *, people: Iterable[Person] = (),
                 households: Iterable[Household] = (), memberships: Iterable[PartyMembership] = (),
                 seats: Iterable[Seat] = (), representations: Iterable[Representation] = (),
                 kinships: Iterable[Kinship] = (),
                 progress: Callable[[int], None] | None = None) -> ImportCounts:
     """Insert new records and update changed ones, all in one transaction; the same records
-    saved twice change nothing the second time."""
+    saved twice change nothing the second time. A name or id with a control character or a
+    bidirectional control raises InvalidInput and saves nothing."""
     counts = ImportCounts()
     plan: list[tuple[Any, list[dict[str, Any]]]] = [
         (HouseholdRow, [_household(village, h) for h in households]),
@@ -91,6 +105,8 @@ def save_roster(engine: Engine, village: str, *, people: Iterable[Person] = (),
         (RepresentationRow, [_representation(village, r) for r in representations]),
         (KinshipRow, [_kinship(village, k) for k in kinships]),
     ]
+    for table, rows in plan:
+        _check_text(table, rows)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         for table, rows in plan:
             t = table.__table__

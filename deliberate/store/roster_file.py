@@ -26,7 +26,9 @@ The columns (docs/roster-file.md has the full reference and examples/roster.csv 
 =============== ======== ==========================================================
 
 Every bad row is reported with its line number (the header is line 1) and its reason; nothing is
-written while any row is bad unless the caller skips them.
+written while any row is bad unless the caller skips them. A cell with a control character, a line
+break or a bidirectional control (U+202E and the like, which make a name or an id display as
+something else) is such a reason: the same check event text passes (:func:`deliberate.values.printable`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from deliberate.roster import (
     Seat,
     Sex,
 )
+from deliberate.values import unprintable
 
 __all__ = ["COLUMNS", "ParsedRoster", "RowError", "parse_rows", "read_roster_file"]
 
@@ -140,6 +143,9 @@ def parse_rows(header: list[str], rows: Iterable[tuple[int, list[Any]]]) -> Pars
         problems: list[str] = []
         text = {k: str(v).strip() if v is not None and not isinstance(v, date) else v
                 for k, v in row.items()}
+        for column, value in text.items():
+            if isinstance(value, str) and unprintable(value, one_line=True):
+                problems.append(f"{column}含有控制字符、换行或改变文字方向的字符（如U+202E）")
         pid, name, household = text.get("编号") or "", text.get("姓名") or "", text.get("户号") or ""
         for column, value in (("编号", pid), ("姓名", name), ("户号", household)):
             if not value:
