@@ -22,7 +22,7 @@ def test_upgrade_from_empty_matches_the_models_exactly(store_url):
     assert tables == set(metadata.tables)
     upgrade(engine)  # a second upgrade is a no-op
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == "0004"
 
 
 def test_downgrade_removes_everything(store_url):

@@ -23,7 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from deliberate.store import open_store
 
 from . import admin, api, auth, ballot, hall, matters, objections, public, screen, steps, submissions
-from .auth import _Limiter, current_account
+from .auth import current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
 __all__ = ["create_app"]
@@ -68,7 +68,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     store = open_store(app.config["DATABASE_URL"])
     app.extensions["deliberate"] = store
-    app.extensions["deliberate.limiter"] = _Limiter()
 
     @app.before_request
     def _upload_allowance() -> None:
