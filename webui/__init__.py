@@ -22,7 +22,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deliberate.store import open_store
 
-from . import admin, api, auth, ballot, hall, matters, objections, public, screen, steps, submissions
+from . import admin, api, auth, ballot, hall, matters, objections, public, screen, security, steps, submissions
+from .address import PUBLIC_URL_ENV, parse_public_url
 from .auth import current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
@@ -45,6 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance = Path(app.instance_path)
     app.config.update(
         PROXY_HOPS=int(os.environ.get("DELIBERATE_PROXY_HOPS") or 0),
+        # Where villagers reach the site (https://host[/path]): every absolute link and QR code.
+        PUBLIC_URL=os.environ.get(PUBLIC_URL_ENV) or None,
         DATABASE_URL=os.environ.get("DELIBERATE_DATABASE_URL")
         or f"sqlite:///{instance / 'deliberate.sqlite3'}",
         TIMEZONE="Asia/Shanghai",
@@ -57,6 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    app.config["PUBLIC_URL"] = parse_public_url(app.config.get("PUBLIC_URL"))
+    if (app.config["PUBLIC_URL"] or "").startswith("https://") and "SESSION_COOKIE_SECURE" not in (config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = True  # never send the login cookie over plain HTTP
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
@@ -76,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if request.endpoint == "steps.progress":
             request.max_content_length = steps.UPLOAD_LIMIT
 
+    security.install(app)
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 

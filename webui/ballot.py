@@ -18,6 +18,7 @@ from deliberate.procedure import SittingState
 from deliberate.tally import Choice
 
 from .i18n import t
+from .security import cookie_secure
 from .services import ledger, person_name, read_voter_token, run
 
 __all__ = ["bp"]
@@ -72,7 +73,7 @@ def vote(token: str) -> Any:
                                      receipt=receipt)) and new_receipt:
             response.set_cookie(_receipt_cookie(sitting_id, open_vote.id), receipt,
                                 max_age=_RECEIPT_DAYS * 86400, httponly=True, samesite="Lax",
-                                path=url_for("ballot.vote", token=token))
+                                secure=cookie_secure(), path=url_for("ballot.vote", token=token))
         return response
     recorded = None
     receipt = None
