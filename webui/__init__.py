@@ -22,7 +22,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deliberate.store import open_store
 
-from . import admin, api, auth, ballot, hall, matters, objections, public, screen, security, steps, submissions
+from . import (
+    admin,
+    api,
+    auth,
+    ballot,
+    hall,
+    logprivacy,
+    matters,
+    objections,
+    public,
+    screen,
+    security,
+    steps,
+    submissions,
+)
 from .address import PUBLIC_URL_ENV, parse_public_url
 from .auth import current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
@@ -74,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     store = open_store(app.config["DATABASE_URL"])
     app.extensions["deliberate"] = store
+    logprivacy.install(app)
 
     @app.before_request
     def _upload_allowance() -> None:
@@ -123,7 +138,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:  # pragma: no cover - the last line of defence
-        app.logger.exception("unhandled error on %s", request.path)
+        app.logger.exception("unhandled error on %s", logprivacy.redact(request.path))
         return render_template("error.html", message=t("server_error")), 500
 
     return app
