@@ -23,8 +23,23 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from deliberate.errors import ChainBroken
 from deliberate.store import open_store
 
-from . import admin, api, auth, ballot, hall, matters, objections, public, screen, steps, submissions
-from .auth import _Limiter, current_account
+from . import (
+    admin,
+    api,
+    auth,
+    ballot,
+    hall,
+    logprivacy,
+    matters,
+    objections,
+    public,
+    screen,
+    security,
+    steps,
+    submissions,
+)
+from .address import PUBLIC_URL_ENV, parse_public_url
+from .auth import current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
 
 __all__ = ["create_app"]
@@ -46,6 +61,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance = Path(app.instance_path)
     app.config.update(
         PROXY_HOPS=int(os.environ.get("DELIBERATE_PROXY_HOPS") or 0),
+        # Where villagers reach the site (https://host[/path]): every absolute link and QR code.
+        PUBLIC_URL=os.environ.get(PUBLIC_URL_ENV) or None,
         DATABASE_URL=os.environ.get("DELIBERATE_DATABASE_URL")
         or f"sqlite:///{instance / 'deliberate.sqlite3'}",
         TIMEZONE="Asia/Shanghai",
@@ -58,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    app.config["PUBLIC_URL"] = parse_public_url(app.config.get("PUBLIC_URL"))
+    if (app.config["PUBLIC_URL"] or "").startswith("https://") and "SESSION_COOKIE_SECURE" not in (config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = True  # never send the login cookie over plain HTTP
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
@@ -69,7 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     store = open_store(app.config["DATABASE_URL"])
     app.extensions["deliberate"] = store
-    app.extensions["deliberate.limiter"] = _Limiter()
+    logprivacy.install(app)
 
     @app.before_request
     def _upload_allowance() -> None:
@@ -78,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if request.endpoint == "steps.progress":
             request.max_content_length = steps.UPLOAD_LIMIT
 
+    security.install(app)
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
@@ -127,7 +148,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:  # pragma: no cover - the last line of defence
-        app.logger.exception("unhandled error on %s", request.path)
+        app.logger.exception("unhandled error on %s", logprivacy.redact(request.path))
         return render_template("error.html", message=t("server_error")), 500
 
     return app

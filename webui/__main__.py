@@ -1,7 +1,7 @@
 """Start the web UI on this computer with the demo village: ``python -m webui``.
 
 Prints the address and the demo logins. For production, serve ``webui:create_app()`` with
-gunicorn (docs/deployment.md).
+gunicorn (docs/webui.md, "Production"): voters' links never reach its logs (webui.logprivacy).
 """
 
 from __future__ import annotations

@@ -6,15 +6,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select, update
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.security import generate_password_hash
 
 from deliberate.procedure import PROCEDURES
-from deliberate.store.models import AccountRow
+from deliberate.store.accounts import (
+    AccountExists,
+    StoredAccount,
+    create_account,
+    deactivate_account,
+    set_password,
+    village_accounts,
+)
 from deliberate.store.roster import save_roster
 from deliberate.store.roster_file import read_roster_file
 
-from .auth import ROLES, add_account, require
+from .auth import ROLES, require, utc_now
 from .i18n import t
 from .services import store, village_or_404
 
@@ -32,18 +39,21 @@ def village_settings(village: str) -> dict[str, Any]:
 
 
 
-def _accounts(village: str) -> list[Any]:
-    t_ = AccountRow.__table__
-    with store().engine.connect() as conn:
-        return list(conn.execute(select(t_).where(t_.c.village == village).order_by(t_.c.username)))
+def _accounts(village: str) -> list[StoredAccount]:
+    return village_accounts(store().engine, village)
+
+
+def _page(village: str, status: int = 200, report: Any = None) -> Any:
+    """The admin page, with whatever was flashed, answering ``status``."""
+    return render_template("admin/index.html", village=village, name=village_or_404(village),
+                           settings=village_settings(village), procedures=PROCEDURES,
+                           accounts=_accounts(village), roles=ROLES, report=report), status
 
 
 @bp.get("")
 @require("admin")
 def index(village: str) -> Any:
-    return render_template("admin/index.html", village=village, name=village_or_404(village),
-                           settings=village_settings(village), procedures=PROCEDURES,
-                           accounts=_accounts(village), roles=ROLES, report=None)
+    return _page(village)
 
 
 def _int_field(name: str, low: int, high: int, optional: bool = False) -> int | None:
@@ -79,7 +89,7 @@ def settings(village: str) -> Any:
 @bp.post("/roster")
 @require("admin")
 def roster(village: str) -> Any:
-    name = village_or_404(village)
+    village_or_404(village)
     upload = request.files.get("file")
     suffix = Path(upload.filename or "").suffix.lower() if upload else ""
     if upload is None or suffix not in (".csv", ".xlsx"):
@@ -102,27 +112,51 @@ def roster(village: str) -> Any:
                              memberships=parsed.memberships, seats=parsed.seats,
                              representations=parsed.representations)
         report.update(counts=counts, imported=True)
-    status = 200 if report["imported"] else 422
-    return render_template("admin/index.html", village=village, name=name,
-                           settings=village_settings(village), procedures=PROCEDURES,
-                           accounts=_accounts(village), roles=ROLES, report=report), status
+    return _page(village, 200 if report["imported"] else 422, report)
+
+
+def _password() -> str | None:
+    password = request.form.get("password") or ""
+    return password if 8 <= len(password) <= 200 else None
 
 
 @bp.post("/accounts")
 @require("admin")
 def accounts(village: str) -> Any:
+    """A new account of this village. A username names one account across all villages and the
+    county: a taken one is refused, never overwritten — else an admin could take over any account
+    by "creating" it with a password of their own."""
     village_or_404(village)
     form = request.form
     username = (form.get("username") or "").strip()
-    password = form.get("password") or ""
-    roles = {r for r in form.getlist("roles") if r in ROLES}
+    password = _password()
+    roles = frozenset(r for r in form.getlist("roles") if r in ROLES)
     if not (username and len(username) <= 100 and username.isprintable() and " " not in username) \
-            or len(password) < 8 or not roles:
+            or password is None or not roles:
         flash(t("bad_account"), "error")
-        return redirect(url_for("admin.index", village=village))
-    add_account(store().engine, username, password[:200], roles,
-                (form.get("display_name") or username).strip()[:200], village=village,
-                person=(form.get("person") or "").strip()[:200] or None)
+        return _page(village, 422)
+    try:
+        create_account(store().engine, username, password_hash=generate_password_hash(password), roles=roles,
+                       display_name=(form.get("display_name") or username).strip()[:200] or username,
+                       village=village, person=(form.get("person") or "").strip()[:200] or None, at=utc_now())
+    except AccountExists:
+        flash(t("account_taken"), "error")
+        return _page(village, 409)
+    flash(t("done"), "ok")
+    return redirect(url_for("admin.index", village=village))
+
+
+@bp.post("/accounts/<username>/password")
+@require("admin")
+def password(village: str, username: str) -> Any:
+    """A new password for one of this village's accounts; its sessions end (every device)."""
+    village_or_404(village)
+    new = _password()
+    if new is None:
+        flash(t("bad_password"), "error")
+        return _page(village, 422)
+    if not set_password(store().engine, username, generate_password_hash(new), village=village):
+        abort(404)
     flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))
 
@@ -131,9 +165,7 @@ def accounts(village: str) -> Any:
 @require("admin")
 def deactivate(village: str, username: str) -> Any:
     village_or_404(village)
-    t_ = AccountRow.__table__
-    with store().engine.begin() as conn:
-        conn.execute(update(t_).where(t_.c.username == username, t_.c.village == village)
-                     .values(active=False))
+    if not deactivate_account(store().engine, username, village=village):
+        abort(404)
     flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
 from deliberate.i18n import LANGS
 from deliberate.record import to_jsonl
 
+from .address import external_url
 from .api_schema import openapi
 from .i18n import WORDS
 from .pagecache import cached_body
@@ -106,14 +107,14 @@ def _checkpoint(book: Any) -> dict[str, Any]:
 
 def _village(village: str, name: str, book: Any) -> dict[str, Any]:
     return {"id": village, "name": name, "checkpoint": _checkpoint(book),
-            "page": url_for("public.village_page", village=village, _external=True)}
+            "page": external_url("public.village_page", village=village)}
 
 
 def _matter_summary(village: str, m: Any) -> dict[str, Any]:
     return {"id": m.id, "title": m.title, "stage": m.stage.value, "stage_label": _words(m.stage.label),
             "procedure": m.procedure.name, "amount_fen": m.amount,
             "raised_at": m.history[0].at.isoformat(), "updated_at": m.history[-1].at.isoformat(),
-            "page": url_for("public.matter_page", village=village, matter=m.id, _external=True)}
+            "page": external_url("public.matter_page", village=village, matter=m.id)}
 
 
 def _tally(t: Any) -> dict[str, int]:
@@ -142,8 +143,7 @@ def _notice(village: str, m: Any, n: Any) -> dict[str, Any]:
             "stage_label": _words(n.stage.label), "published_on": n.published_on.isoformat(),
             "first": n.period.first.isoformat(), "last": n.period.last.isoformat(),
             "contacts": n.contacts, "issued_by": n.issued_by,
-            "page": url_for("public.notice", village=village, matter=m.id, number=n.number,
-                            _external=True)}
+            "page": external_url("public.notice", village=village, matter=m.id, number=n.number)}
 
 
 def _matter(village: str, m: Any) -> dict[str, Any]:
@@ -160,8 +160,7 @@ def _matter(village: str, m: Any) -> dict[str, Any]:
         "progress": [{"entry": p.entry, "on": p.on.isoformat(), "description": p.description,
                       "spent_fen": p.spent,
                       "attachments": [{"name": a.name, "sha256": a.sha256,
-                                       "url": url_for("public.file", village=village,
-                                                      sha256=a.sha256, _external=True)}
+                                       "url": external_url("public.file", village=village, sha256=a.sha256)}
                                       for a in p.attachments]} for p in m.progress],
         "spent_fen": m.spent, "completed_on": _iso(m.completed_on), "completion": m.completion,
         "submissions": list(m.submissions),

@@ -1,21 +1,23 @@
-"""Officials' accounts: login, roles, and the one table that says which role may do what.
+"""Officials' accounts: login, sessions, roles, and the one table that says which role may do what.
 
-Passwords are hashed (werkzeug's scrypt). Failed logins are limited per username and per
-address. Views declare the permission they need with :func:`require`; the table
-:data:`PERMISSIONS` is the only place that maps permissions to roles, so the authorisation
-matrix test can read it.
+Passwords are hashed (werkzeug's scrypt). A login is a row in the store (``login_session``): the
+signed cookie carries only its random token, so logging out — or a new password, or deactivation —
+ends the session on the server, and a copied cookie dies with it. Login attempts are counted in the
+store per (username, address) and per address, the same in every worker process, and never per
+username alone: nobody can lock the chair out from the chair's own address. Views declare the
+permission they need with :func:`require`; the table :data:`PERMISSIONS` is the only place that
+maps permissions to roles, so the authorisation matrix test can read it.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -29,14 +31,26 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from deliberate.store.models import AccountRow
+from deliberate.store.accounts import (
+    AccountExists,
+    LoginLimits,
+    StoredAccount,
+    begin_login,
+    create_account,
+    end_session,
+    forget_attempts,
+    load_account,
+    open_session,
+    reset_account,
+    session_account,
+)
 
 from .i18n import t
 
-__all__ = ["PERMISSIONS", "ROLES", "Account", "add_account", "bp", "current_account", "require"]
+__all__ = ["LIMITS", "PERMISSIONS", "ROLES", "Account", "add_account", "bp", "current_account", "require",
+           "same_site_path", "utc_now"]
 
 ROLES = ("admin", "chair", "clerk", "counter", "scrutineer", "supervisor")
 
@@ -53,11 +67,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"admin"}),
 }
 
-_T = AccountRow.__table__
-bp = Blueprint("auth", __name__)
+# Five tries for one username from one address, twenty from one address, in fifteen minutes.
+LIMITS = LoginLimits()
 
-_WINDOW = 15 * 60  # seconds
-_PER_USER, _PER_ADDRESS = 5, 20
+bp = Blueprint("auth", __name__)
 
 
 @dataclass(frozen=True)
@@ -74,94 +87,116 @@ class Account:
         return bool(self.roles & PERMISSIONS[permission])
 
 
+def _account(stored: StoredAccount) -> Account:
+    return Account(stored.username, stored.display_name, stored.roles, stored.village, stored.person)
+
+
+def _engine() -> Any:
+    return current_app.extensions["deliberate"].engine
+
+
+def utc_now() -> datetime:
+    """Now, for sessions and login limits: the wall clock, or ``AUTH_CLOCK`` from the config (tests).
+    Not the app's ``CLOCK``, which tests move by days while an official stays logged in."""
+    clock = current_app.config.get("AUTH_CLOCK")
+    return (clock() if clock is not None else datetime.now(UTC)).astimezone(UTC)
+
+
 def add_account(engine: Any, username: str, password: str, roles: set[str] | frozenset[str],
                 display_name: str, village: str | None = None, person: str | None = None) -> None:
-    """Create or reset an account (idempotent for the demo and for tests)."""
+    """Create or reset an account, ending its sessions — for the operator's tools (the demo, the
+    tests). A web admin creates accounts through the store's ``create_account``, which refuses a
+    taken username, and resets passwords of its own village's accounts only."""
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ValueError(f"roles must be some of {', '.join(ROLES)}")
-    values = {"display_name": display_name, "password_hash": generate_password_hash(password),
-              "roles": ",".join(sorted(roles)), "village": village, "person": person,
-              "active": True}
-    with engine.begin() as conn:
-        if conn.execute(select(_T.c.username).where(_T.c.username == username)).first():
-            conn.execute(update(_T).where(_T.c.username == username).values(values))
-        else:
-            conn.execute(insert(_T).values(username=username, created_at=datetime.now(UTC),
-                                           **values))
-
-
-def _load(username: str) -> tuple[Account, str] | None:
-    with current_app.extensions["deliberate"].engine.connect() as conn:
-        row = conn.execute(select(_T).where(_T.c.username == username, _T.c.active)).first()
-    if row is None:
-        return None
-    return Account(row.username, row.display_name, frozenset(row.roles.split(",")), row.village,
-                   row.person), row.password_hash
+    fields = {"password_hash": generate_password_hash(password), "roles": frozenset(roles),
+              "display_name": display_name, "village": village, "person": person}
+    try:
+        create_account(engine, username, at=datetime.now(UTC), **fields)
+    except AccountExists:
+        reset_account(engine, username, **fields)
 
 
 def current_account() -> Account | None:
     if "account" not in g:
-        username = session.get("user")
-        found = _load(username) if isinstance(username, str) else None
-        g.account = found[0] if found else None
+        token = session.get("sid")
+        found = session_account(_engine(), token, at=utc_now()) if isinstance(token, str) else None
+        g.account = _account(found) if found else None
     return g.account
 
 
-class _Limiter:
-    """Failed logins in the last 15 minutes, per username and per address."""
+def _address() -> str:
+    """The address attempts are counted by: the IPv4 address, or the IPv6 /64 network — whoever
+    holds one IPv6 address usually holds its whole /64, billions of them."""
+    raw = request.remote_addr or "-"
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._failures: dict[str, deque[float]] = {}
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and q[0] < now - _WINDOW:
-            q.popleft()
-        return q
+def same_site_path(target: str) -> str | None:
+    """``target`` if it is a path on this site, else None. Browsers drop tabs and newlines from
+    URLs, read ``\\`` as ``/`` and strip leading spaces, so any such character refuses the target."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(c.isspace() or not c.isprintable() or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
-    def blocked(self, username: str, address: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return (len(self._recent(f"u:{username}", now)) >= _PER_USER
-                    or len(self._recent(f"a:{address}", now)) >= _PER_ADDRESS)
 
-    def fail(self, username: str, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(f"u:{username}", now).append(now)
-            self._recent(f"a:{address}", now).append(now)
+_NOBODY: list[str] = []
 
-    def clear(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(f"u:{username}", None)
+
+def _check(found: StoredAccount | None, password: str) -> bool:
+    if found is None:
+        # Spend the same time as for a real account: the answer's delay must not say which
+        # usernames exist.
+        if not _NOBODY:
+            _NOBODY.append(generate_password_hash("no such account"))
+        check_password_hash(_NOBODY[0], password)
+        return False
+    return check_password_hash(found.password_hash, password)
+
+
+def _fresh_session() -> None:
+    """Forget everything the session held (a login must not inherit a planted session) but the
+    language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    limiter: _Limiter = current_app.extensions["deliberate.limiter"]
     status = 200
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[:200]
-        address = request.remote_addr or "-"
-        if limiter.blocked(username, address):
-            flash(t("login_limited", minutes=_WINDOW // 60), "error")
+        address = _address()
+        if not begin_login(_engine(), username, address, at=utc_now(), limits=LIMITS):
+            flash(t("login_limited", minutes=int(LIMITS.window.total_seconds()) // 60), "error")
             status = 429
         else:
-            found = _load(username)
-            if found and check_password_hash(found[1], password):
-                limiter.clear(username)
-                session.clear()
+            found = load_account(_engine(), username)
+            if _check(found, password):
+                forget_attempts(_engine(), username, address)
+                _fresh_session()
                 session.permanent = True
-                session["user"] = username
-                target = request.args.get("next", "")
-                # Only local paths: never send a freshly logged-in official elsewhere.
-                if not target.startswith("/") or target.startswith("//"):
-                    target = url_for("public.index")
-                return redirect(target)
-            limiter.fail(username, address)
+                session["sid"] = open_session(_engine(), username, at=utc_now(),
+                                              lifetime=current_app.permanent_session_lifetime)
+                # Only paths on this site: never send a freshly logged-in official elsewhere.
+                return redirect(same_site_path(request.args.get("next", "")) or url_for("public.index"))
             flash(t("login_failed"), "error")
             status = 401
     return render_template("auth/login.html"), status
@@ -169,10 +204,10 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    token = session.get("sid")
+    if isinstance(token, str):
+        end_session(_engine(), token)  # every copy of the cookie ends here, not only this one
+    _fresh_session()
     return redirect(url_for("public.index"))
 
 

@@ -25,6 +25,7 @@ from deliberate.tally import Choice
 
 from .i18n import t
 from .limits import allow_key
+from .security import cookie_secure
 from .services import ledger, person_name, read_voter_token, run
 
 __all__ = ["bp"]
@@ -59,7 +60,7 @@ def _held(sitting: str, vote: str) -> tuple[str, str] | None:
 
 def _keep(response: Any, token: str, sitting: str, vote: str, receipt: str, code: str) -> None:
     response.set_cookie(_cookie(sitting, vote), f"{receipt}~{code}", max_age=_COOKIE_DAYS * 86400,
-                        httponly=True, samesite="Lax", secure=request.is_secure,
+                        httponly=True, samesite="Lax", secure=cookie_secure(),
                         path=url_for("ballot.vote", token=token))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from deliberate.store import SqlRepository
+from deliberate.store.accounts import usernames
 
 from .auth import add_account
 
@@ -33,19 +34,10 @@ def ensure_demo(store: SqlRepository, runner: Any) -> bool:
     result = runner(["--db", store.engine.url.render_as_string(hide_password=False), "demo"])
     if result.exit_code != 0:
         raise RuntimeError(result.output)
-    existing = _usernames(store)
+    existing = usernames(store.engine)
     for username, roles, name, person in DEMO_ACCOUNTS:
         if username not in existing:
             add_account(store.engine, username, DEMO_PASSWORD, roles, name, village="demo",
                         person=person)
     return True
 
-
-def _usernames(store: SqlRepository) -> set[str]:
-    from sqlalchemy import select
-
-    from deliberate.store.models import AccountRow
-
-    t = AccountRow.__table__
-    with store.engine.connect() as conn:
-        return {r.username for r in conn.execute(select(t.c.username))}

@@ -13,6 +13,7 @@ from deliberate import Tally
 from deliberate import commands as c
 from deliberate.procedure import SittingState
 
+from .address import external_url
 from .auth import current_account, require
 from .i18n import t
 from .services import person_names, read_voter_token, run, sitting_or_404, voter_token
@@ -211,7 +212,7 @@ def links(village: str, sitting: str) -> Any:
     names = person_names(village)
     cards = []
     for person in sorted(s.roster.voters, key=lambda p: names.get(p, p)):
-        url = url_for("ballot.vote", token=voter_token(village, sitting, person), _external=True)
+        url = external_url("ballot.vote", token=voter_token(village, sitting, person))
         svg = io.BytesIO()
         segno.make(url, error="m").save(svg, kind="svg", scale=3, xmldecl=False, svgns=False)
         cards.append((person, names.get(person, person), url, svg.getvalue().decode()))

@@ -5,6 +5,11 @@ revision), the language, and today's date (whether a notice is open for objectio
 rendered once is served again from memory, with an ETag, until one of those moves; a browser or
 a system that sends the ETag back gets 304 without the page being built.
 
+Absolute links (the notice's QR code, the API's ``page`` links) come from the public address
+(``PUBLIC_URL``) or, when none is set, from the request's own address: the address they start
+with (:func:`webui.address.link_base`) is part of every key, so a request with a forged ``Host``
+gets — and fills — only its own copy, never the one everybody else is served.
+
 Only anonymous, message-free GETs are cached: an official's pages show their name, and a page
 carrying a one-time message (a flash) is rendered afresh. The public forms on cached pages carry
 no per-session token (see create_app: they are anonymous, and carry no session's authority).
@@ -20,6 +25,7 @@ from typing import Any
 
 from flask import Response, current_app, request, session
 
+from .address import link_base
 from .auth import current_account
 from .i18n import current_lang
 from .services import now, snapshot
@@ -72,7 +78,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         lang = current_lang()
         today = now().date().isoformat()
         tag = f"{head.height}.{state.revision}.{lang}.{today}"
-        key = (request.endpoint, village, request.full_path, tag)
+        key = (request.endpoint, village, request.full_path, tag, link_base())
         pages = _cache()
         hit = pages.get(key)
         if hit is None:
@@ -95,7 +101,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
 def cached_body(tag: str, build: Callable[[], bytes]) -> bytes:
     """The body for this URL at ``tag`` (the API's answers, which do not depend on who asks)."""
     pages = _cache()
-    key = (request.endpoint, request.full_path, tag)
+    key = (request.endpoint, request.full_path, tag, link_base())
     hit = pages.get(key)
     if hit is None:
         hit = (build(), "")

@@ -15,7 +15,6 @@ from flask import (
     request,
     send_file,
     stream_with_context,
-    url_for,
 )
 
 from deliberate.notice import implementation_notice, percent, resolution_notice, yuan
@@ -23,6 +22,7 @@ from deliberate.procedure import Stage
 from deliberate.record import Checkpoint, to_jsonl
 from deliberate.store.private import load_file
 
+from .address import external_url
 from .i18n import current_lang
 from .pagecache import cached_page
 from .services import entry_at, ledger, now, record_check, snapshot, store, village_or_404
@@ -94,7 +94,7 @@ def notice(village: str, matter: str, number: int) -> Any:
                  if e.payload["matter"] == matter]
     entry = published[number - 1]
     checkpoint = Checkpoint(entry.height, entry.hash)
-    url = url_for("public.matter_page", village=village, matter=matter, _external=True)
+    url = external_url("public.matter_page", village=village, matter=matter)
     lang = current_lang()
     if m.notices[number - 1].stage is Stage.RESOLUTION_NOTICE:
         fields = resolution_notice(state, matter, village=name, checkpoint=checkpoint, url=url,

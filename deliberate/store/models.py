@@ -13,6 +13,8 @@
   person per vote: the unique key is the second guard, after the core, of one person one ballot.
 - personal data kept out of the public log: ``personal`` (who lodged an objection or a submission
   and how to reach them) and ``attachment_file`` (the files progress entries name by SHA-256).
+- officials: ``account``, their ``login_session`` (one row per login, so logging out ends it on the
+  server) and ``login_attempt`` (recent logins by username and address, which limit guessing).
 - roster: ``household``, ``person``, ``party_membership``, ``seat``, ``representation``,
   ``kinship`` — what ``deliberate roster import`` writes.
 """
@@ -33,6 +35,8 @@ __all__ = [
     "HouseholdRow",
     "KinshipRow",
     "LogEntryRow",
+    "LoginAttemptRow",
+    "LoginSessionRow",
     "MatterRow",
     "NoticeRow",
     "ObjectionRow",
@@ -304,6 +308,30 @@ class AccountRow(SQLModel, table=True):
     person: str | None = Field(default=None, max_length=200)
     active: bool = True
     created_at: datetime
+
+
+class LoginSessionRow(SQLModel, table=True):
+    """One login: the browser's cookie holds a random token, this row its SHA-256. Logging out,
+    a new password or deactivation deletes the row, and with it every copy of the cookie."""
+
+    __tablename__ = "login_session"
+    id: str = Field(primary_key=True, max_length=64)  # SHA-256 (hex) of the cookie's token
+    username: str = Field(foreign_key="account.username", index=True, max_length=100)
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
+
+
+class LoginAttemptRow(SQLModel, table=True):
+    """A login attempt of the last few minutes: counted per (username, address) and per address to
+    slow password guessing in every worker process alike; a success deletes its pair's rows and
+    older rows are pruned as new ones arrive."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("login_attempt_address", "address", "username", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100)
+    address: str = Field(max_length=64)  # an IPv4 address, or an IPv6 /64 network
+    at: datetime = Field(index=True)
 
 
 class PersonalRow(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """a ballot box with no order: random slots, no time, no sequence; sealed card counts
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-03 13:40:00
 
 The old box kept each secret ballot with its time and an arrival sequence, both of which matched
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,60 @@
+"""No log line holds a voter's link, a receipt, or a value a database statement carried.
+
+A voter's link (``/b/<token>``) is the voter's authority to vote, and a receipt, read against the
+published list, tells a secret ballot's choice: whoever reads the server's logs must learn
+neither. :func:`install` (called by ``create_app``) puts :class:`RedactingFilter` on every logger
+that writes requests — the app's own, werkzeug's (``python -m webui``) and gunicorn's error and
+access logs, whatever their format — so the link is cut to ``/b/[redacted]``, and a receipt (in a
+query or a cookie) or the login cookie to ``[redacted]``, before any handler writes the line; and it tells the database
+engine to leave statements' parameters (a ballot's choice, a receipt) out of its errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask
+
+__all__ = ["LOGGERS", "RedactingFilter", "install", "redact"]
+
+# Loggers that write request lines or errors about requests.
+LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access")
+
+# ``/b/`` (or ``%2Fb%2F`` inside a query or a Referer) and everything up to the end of the path.
+_VOTER = re.compile(r"((?:/|%2F)b(?:/|%2F)+)[^\s?#&\"']+", re.IGNORECASE)
+# A receipt in the verification page's query or in its cookie (``receipt.<sitting>.<vote>=``), and
+# the login cookie, should a log format include the Cookie header.
+_SECRET = re.compile(r"((?:receipt[\w.\-]*|session)=)[^\s;&#\"']+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """``text`` with voters' link tokens, receipts and login cookies replaced by ``[redacted]``."""
+    return _SECRET.sub(r"\1[redacted]", _VOTER.sub(r"\1[redacted]", text))
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message (and its traceback) with :func:`redact`; drops nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def _guard(logger: logging.Logger) -> None:
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+
+
+def install(app: Flask) -> None:
+    for name in LOGGERS:
+        _guard(logging.getLogger(name))
+    _guard(app.logger)
+    # An error from the database quotes the failing statement's values — for the ballot box, a
+    # receipt and its choice — unless the engine is told not to.
+    app.extensions["deliberate"].engine.hide_parameters = True
