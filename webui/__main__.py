@@ -27,9 +27,17 @@ def main() -> None:
     demo = False
     if not args.no_demo:
         runner = CliRunner()
-        demo = ensure_demo(store, lambda argv: runner.invoke(cli, argv))
+        try:
+            demo = ensure_demo(store, lambda argv: runner.invoke(cli, argv))
+        except RuntimeError as failed:
+            # E.g. a record that fails its check: serve anyway, so that every page shows the
+            # integrity alarm rather than nothing at all.
+            print(f"示范数据未能安装 / the demo could not be installed: {failed}".strip())
+            demo = None
     print(f"议事厅 / deliberate: http://{args.host}:{args.port}/")
-    if demo:
+    if demo is None:
+        pass
+    elif demo:
         print(f"演示账号 / demo logins (password {DEMO_PASSWORD}): "
               + ", ".join(username for username, *_ in DEMO_ACCOUNTS))
     else:

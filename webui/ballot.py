@@ -85,8 +85,15 @@ def vote(token: str) -> Any:
             flash(t("vote_closed_result"), "error")
             return redirect(url_for("ballot.vote", token=token))
         if request.form.get("recover") is not None:
-            return _recover(token, village, sitting_id, person, open_vote)
+            return _recover(token, village, state, sitting, person, open_vote)
         return _cast(token, village, sitting_id, person, open_vote)
+    return _page(token, village, state, sitting, person, open_vote)
+
+
+def _page(token: str, village: str, state: Any, sitting: Any, person: str, open_vote: Any,
+          **typed: Any) -> Any:
+    """The voter's page as it stands (``typed``: a recovery form answered with its mistake)."""
+    sitting_id = sitting.id
     recorded, held, lost = None, None, False
     if open_vote is not None:
         if open_vote.secret:
@@ -110,7 +117,7 @@ def vote(token: str) -> Any:
     matter = state.matters.get(open_vote.matter) if open_vote else None
     return render_template("ballot/vote.html", token=token, sitting=sitting, vote=open_vote,
                            matter=matter, recorded=recorded, held=held, lost=lost,
-                           why_not=why_not, person=name, Choice=Choice)
+                           why_not=why_not, person=name, Choice=Choice, **typed)
 
 
 def _cast(token: str, village: str, sitting: str, person: str, open_vote: Any) -> Any:
@@ -136,16 +143,19 @@ def _cast(token: str, village: str, sitting: str, person: str, open_vote: Any) -
     return response
 
 
-def _recover(token: str, village: str, sitting: str, person: str, open_vote: Any) -> Any:
+def _recover(token: str, village: str, state: Any, sitting: Any, person: str, open_vote: Any) -> Any:
     """Receipt and change code typed in (another phone, a lost cookie): kept on this phone if
-    they match a ballot of this vote; the same answer for any mismatch."""
-    if not allow_key(("recover", village, sitting, person), _RECOVER_PER_HOUR):
-        flash(t("recover_limited"), "error")
-        return redirect(url_for("ballot.vote", token=token)), 429
-    receipt, code = _normal(request.form.get("receipt")), _normal(request.form.get("code"))
+    they match a ballot of this vote; otherwise the form again, with what was typed and one answer
+    for any mismatch."""
+    typed_receipt = (request.form.get("receipt") or "")[:40]
+    typed_code = (request.form.get("code") or "")[:40]
+    if not allow_key(("recover", village, sitting.id, person), _RECOVER_PER_HOUR):
+        return _page(token, village, state, sitting, person, open_vote, recover_error="recover_limited",
+                     typed_receipt=typed_receipt, typed_code=typed_code), 429
+    receipt, code = _normal(typed_receipt), _normal(typed_code)
+    if not (open_vote.secret and open_vote.ballot_of(receipt, code) is not None):
+        return _page(token, village, state, sitting, person, open_vote, recover_error="recover_wrong",
+                     typed_receipt=typed_receipt, typed_code=typed_code), 400
     response = make_response(redirect(url_for("ballot.vote", token=token)))
-    if open_vote.secret and open_vote.ballot_of(receipt, code) is not None:
-        _keep(response, token, sitting, open_vote.id, receipt, code)
-    else:
-        flash(t("recover_wrong"), "error")
+    _keep(response, token, sitting.id, open_vote.id, receipt, code)
     return response

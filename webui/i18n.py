@@ -88,10 +88,10 @@ WORDS = Catalogue({
     "cards": ("举牌计票", "舉牌計票", "Card count"),
     "enter_cards": ("录入计票", "錄入計票", "Enter the count"),
     "confirm_cards": ("监票人确认", "監票人確認", "Confirm the count"),
-    "cards_sealed": ("举牌计票已由{counter}录入（无记名表决：赞成、反对的票数在表决结束时公布）",
-                     "舉牌計票已由{counter}錄入（無記名表決：贊成、反對的票數在表決結束時公佈）",
-                     "card count entered by {counter} (secret vote: the split is published when the "
-                     "vote closes)"),
+    "cards_sealed": ("计票已由{counter}录入（无记名表决：各项票数在表决结束时公布）",
+                     "計票已由{counter}錄入（無記名表決：各項票數在表決結束時公佈）",
+                     "count entered by {counter} (secret vote: the numbers are published when the vote "
+                     "closes)"),
     "cards_entered": ("计票人{counter}录入：赞成{approve}，反对{oppose}，弃权{abstain}",
                       "計票人{counter}錄入：贊成{approve}，反對{oppose}，棄權{abstain}",
                       "counter {counter} entered: approve {approve}, oppose {oppose}, abstain {abstain}"),
@@ -124,15 +124,21 @@ WORDS = Catalogue({
                      "This link is not valid; scan the QR code again"),
     "receipt": ("回执号（请记下，可在公示后核对）：{receipt}", "回執號（請記下，可在公示後核對）：{receipt}",
                 "Your receipt (note it to check the published count): {receipt}"),
+    "secret_vote_mark": ("无记名投票：谁投了什么，任何人都查不到", "無記名投票：誰投了什麼，任何人都查不到",
+                         "Secret ballot: nobody can find out who voted what"),
+    "codes_title": ("请抄下这两个号码", "請抄下這兩個號碼", "Please write down these two codes"),
+    "code_private": ("不要给别人看", "不要給別人看", "show it to nobody"),
     "change_code": ("更改码（请记下，不要给别人看）：{code}", "更改碼（請記下，不要給別人看）：{code}",
                     "Your change code (note it; show it to nobody): {code}"),
-    "codes_why": ("换手机或清了浏览记录后，凭回执号和更改码才能看到或更改您的选择。表决结束后，回执号会公布，"
-                  "用来核对您的票已计入；更改码永远不公布。",
-                  "換手機或清了瀏覽記錄後，憑回執號和更改碼才能看到或更改您的選擇。表決結束後，回執號會公佈，"
-                  "用來核對您的票已計入；更改碼永遠不公佈。",
+    "codes_why": ("换了手机或清了浏览记录，要凭这两个号码才能看到或更"
+                  "改您的选择。表决结束后会公布所有回执号和各自的选择，"
+                  "您可以核对自己的票已计入；但没有人知道哪个回执号是谁的。更改码永远不公布。",
+                  "換了手機或清了瀏覽記錄，要憑這兩個號碼才能看到或更改您的選擇。表決結束後會公佈所有回執號和各自的選擇，"
+                  "您可以核對自己的票已計入；但沒有人知道哪個回執號是誰的。更改碼永遠不公佈。",
                   "On another phone, or after clearing the browser, you need both to see or change your "
-                  "choice. After the close the receipt is published so you can check your ballot was "
-                  "counted; the change code is never published."),
+                  "choice. When the vote closes every receipt is published with its choice, so you can "
+                  "check your ballot was counted — but nobody knows whose receipt is whose. The change "
+                  "code is never published."),
     "ballot_lost": ("您已经投过票了（无记名）。这台手机上没有您的回执号和更改码，所以这里看不到您的选择。"
                     "您的票已经算数，不用再投。",
                     "您已經投過票了（無記名）。這台手機上沒有您的回執號和更改碼，所以這裡看不到您的選擇。"

@@ -140,7 +140,7 @@ def test_a_secret_ballots_receipt_cookie_is_secure_over_https(tmp_path):
     response = phone.post(voter_link(app), data={"choice": "approve", "vote": "v1"},
                           headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.9"})
     cookies = response.headers.getlist("Set-Cookie")
-    receipts = [c for c in cookies if c.startswith("receipt.")]
+    receipts = [c for c in cookies if c.startswith("ballot.")]
     assert receipts and all("Secure" in c for c in receipts), cookies
 
 
