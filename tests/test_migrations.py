@@ -34,3 +34,33 @@ def test_downgrade_removes_everything(store_url):
     upgrade(engine)
     command.downgrade(alembic_config(engine), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_upgrading_a_database_with_ballots_keeps_the_open_votes_and_drops_no_table(store_url):
+    """0004 → 0005 on a database in use: a closed vote's old box rows are not carried over, an
+    open vote's latest ballot per receipt is, in a slot with no time or sequence; the village row
+    (which other tables point at) keeps its data; the open vote can take more ballots."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    engine = make_engine(store_url)
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO village (id, name, head_height, head_hash, revision, box_seq, settings, "
+                          "created_at) VALUES ('v', '村', 1, :h, 5, 3, '{}', :t)"),
+                     {"h": "a" * 64, "t": datetime.now(UTC)})
+        conn.execute(text("INSERT INTO log_entry (village, height, parent_hash, type, payload, time, hash) "
+                          "VALUES ('v', 1, :p, 'vote_closed', :payload, '2026-01-01T00:00:00+08:00', :h)"),
+                     {"p": "0" * 64, "h": "a" * 64, "payload": '{"sitting":"s","vote":"closed"}'})
+        for seq, (vote, receipt, choice) in enumerate([("closed", "R1", "approve"), ("open", "R2", "approve"),
+                                                       ("open", "R2", "oppose"), ("open", "R3", "abstain")], 1):
+            conn.execute(text("INSERT INTO ballot_box (village, seq, sitting, vote, receipt, choice, time) "
+                              "VALUES ('v', :seq, 's', :vote, :r, :c, '2026-01-01T00:00:00+08:00')"),
+                         {"seq": seq, "vote": vote, "r": receipt, "c": choice})
+    upgrade(engine)
+    with engine.connect() as conn:
+        box = sorted(tuple(r) for r in conn.execute(text("SELECT vote, receipt, choice FROM ballot_box")))
+        village = conn.execute(text("SELECT name, revision, box_version FROM village")).one()
+    assert box == [("open", "R2", "oppose"), ("open", "R3", "abstain")]
+    assert tuple(village) == ("村", 5, 3)

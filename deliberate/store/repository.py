@@ -89,6 +89,17 @@ class _Sql:
              "WHERE village = ? AND sitting = ? AND vote = ? AND slot = "
              "(SELECT slot FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ? "
              "AND receipt IS NULL ORDER BY random() LIMIT 1)")
+    EXTRA = ("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice, code_digest) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    # PostgreSQL, in a pipeline, cannot look at the claim's row count before the next statement:
+    # one statement takes a random empty slot, or adds one when none is left.
+    CLAIM_OR_ADD = ("WITH free AS (SELECT slot FROM ballot_box WHERE village = ? AND sitting = ? "
+                    "AND vote = ? AND receipt IS NULL ORDER BY random() LIMIT 1), "
+                    "taken AS (UPDATE ballot_box b SET receipt = ?, choice = ?, code_digest = ? "
+                    "FROM free WHERE b.village = ? AND b.sitting = ? AND b.vote = ? "
+                    "AND b.slot = free.slot RETURNING 1) "
+                    "INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice, code_digest) "
+                    "SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM taken)")
     CHANGE = ("UPDATE ballot_box SET choice = ?, code_digest = ? "
               "WHERE village = ? AND sitting = ? AND vote = ? AND receipt = ?")
     EMPTY_BOX = "DELETE FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
@@ -102,7 +113,7 @@ class _Sql:
 
     def __init__(self, dialect: str) -> None:
         pg = dialect == "postgresql"
-        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "CHANGE",
+        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "EXTRA", "CLAIM_OR_ADD", "CHANGE",
                      "EMPTY_BOX", "BOX_OF", "SEAL", "UNSEAL", "SEALED_OF"):
             sql = getattr(_Sql, name)
             setattr(self, name.lower(), sql.replace("?", "%s") if pg else sql)
@@ -176,7 +187,6 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     head = entries[-1].checkpoint if entries else expected
     revision = state.revision + 1
     version = box_version + 1 if private else box_version
-    claims: list[SecretBallotCast] = []
     try:
         move = driver.cursor()
         move.execute(sql.move, (head.height, head.hash, revision, version, village,
@@ -188,19 +198,12 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
                                         for e in entries])
             _open_boxes(cur, sql, village, entries, state)
         if private:
-            claims = _fill_box(driver, cur, sql, village, private, before)
+            _fill_box(conn.dialect.name, cur, sql, village, private, before)
         if entries:
             _close_boxes(cur, sql, village, entries)
         projections.apply(conn, village, entries, state)
         if pipeline is not None:
             pipeline.sync()  # the writes' results, before deciding to commit
-        for claim in claims:
-            if claim.rowcount != 1:
-                # A vote opens with a slot for everyone who may vote: no empty slot left means
-                # slots were taken out behind the record's back. Refuse; nothing commits.
-                raise BallotBoxMismatch("err_box_mismatch", vote=claim.event.vote,
-                                        ballots=len(before.votes[claim.event.sitting].box),
-                                        participants=len(before.votes[claim.event.sitting].voters))
     except (IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:
         # Only a stale write can collide with an entry already there. A psycopg pipeline stays
         # aborted until its next sync; sync it so the rollback that follows can run.
@@ -245,22 +248,11 @@ def _close_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry]) ->
             cur.execute(sql.unseal, key)
 
 
-@dataclass
-class _Claim:
-    event: SecretBallotCast
-    cursor: Any
-
-    @property
-    def rowcount(self) -> int:
-        return self.cursor.rowcount
-
-
-def _fill_box(driver: Any, cur: Any, sql: _Sql, village: str, private: Sequence[Any],
-              before: VillageState) -> list[Any]:
-    """Write the private events: a first ballot takes a random empty slot, a change rewrites the
-    slot of its receipt, a sealed card count replaces the vote's. Returns the claims, whose row
-    counts are read once the statements have run."""
-    claims: list[Any] = []
+def _fill_box(dialect: str, cur: Any, sql: _Sql, village: str, private: Sequence[Any],
+              before: VillageState) -> None:
+    """Write the private events: a first ballot takes a random empty slot (or adds one, if a vote
+    opened before slots existed has none left), a change rewrites the slot of its receipt, a
+    sealed card count replaces the vote's."""
     taken: set[tuple[str, str, str]] = set()
     for event in private:
         key = (village, event.sitting, event.vote)
@@ -269,15 +261,16 @@ def _fill_box(driver: Any, cur: Any, sql: _Sql, village: str, private: Sequence[
             continue
         vote = before.votes.get(event.sitting)
         known = vote is not None and vote.id == event.vote and event.receipt in vote.box
+        ballot = (event.receipt, event.choice.value, event.code_digest)
         if known or (event.sitting, event.vote, event.receipt) in taken:
             cur.execute(sql.change, (event.choice.value, event.code_digest, *key, event.receipt))
+        elif dialect == "postgresql":
+            cur.execute(sql.claim_or_add, (*key, *ballot, *key, *key, secrets.token_hex(16), *ballot))
         else:
-            claim = driver.cursor()
-            claim.execute(sql.claim, (event.receipt, event.choice.value, event.code_digest,
-                                      *key, *key))
-            claims.append(_Claim(event, claim))
+            cur.execute(sql.claim, (*ballot, *key, *key))
+            if cur.rowcount != 1:
+                cur.execute(sql.extra, (*key, secrets.token_hex(16), *ballot))
         taken.add((event.sitting, event.vote, event.receipt))
-    return claims
 
 
 class _SqlWriter:

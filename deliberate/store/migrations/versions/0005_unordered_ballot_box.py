@@ -9,9 +9,10 @@ the voter's ``took_part`` entry: one join named every voter's choice. The new bo
 open secret vote, slots made in random order when the vote opens; a ballot takes a random empty
 slot and a change rewrites it in place. Nothing stored says when, or in which order, a slot was
 taken. Ballots still in an old box (votes open during the upgrade) keep their latest choice; they
-have no change code, so they can no longer be changed.
+have no change code, so they can no longer be changed. Rows of closed votes are not carried over.
 """
 
+import json
 import secrets
 
 import sqlalchemy as sa
@@ -45,16 +46,30 @@ def _new_box() -> None:
         op.execute("ALTER TABLE ballot_box SET (fillfactor = 50)")
 
 
+def _closed_votes(bind) -> set[tuple[str, str, str]]:
+    """(village, sitting, vote) of every closed vote: their ballots are in their closing entries."""
+    closed = set()
+    for village, payload in bind.execute(sa.text(
+            "SELECT village, payload FROM log_entry WHERE type = 'vote_closed'")):
+        data = json.loads(payload)
+        closed.add((village, data["sitting"], data["vote"]))
+    return closed
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     latest = bind.execute(sa.text(
         "SELECT village, sitting, vote, receipt, choice FROM ballot_box b WHERE seq = "
         "(SELECT MAX(seq) FROM ballot_box o WHERE o.village = b.village AND o.sitting = b.sitting "
         "AND o.vote = b.vote AND o.receipt = b.receipt)")).all()
+    closed = _closed_votes(bind)
     op.drop_table('ballot_box')
     _new_box()
+    # Only the ballots of votes still open; the store adds a slot when a vote that opened before
+    # the upgrade (and so has no empty slots) receives its next ballot.
     rows = sorted(({"village": v, "sitting": s, "vote": vote, "slot": secrets.token_hex(16),
-                    "receipt": r, "choice": ch} for v, s, vote, r, ch in latest),
+                    "receipt": r, "choice": ch} for v, s, vote, r, ch in latest
+                   if (v, s, vote) not in closed),
                   key=lambda row: row["slot"])
     if rows:
         bind.execute(sa.text("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice) "
@@ -68,13 +83,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['village'], ['village.id'], ),
     sa.PrimaryKeyConstraint('village', 'sitting', 'vote')
     )
-    with op.batch_alter_table('village') as batch:
-        batch.alter_column('box_seq', new_column_name='box_version')
+    # A plain rename: a batch rebuild of ``village`` would drop a table other tables point at.
+    op.execute("ALTER TABLE village RENAME COLUMN box_seq TO box_version")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('village') as batch:
-        batch.alter_column('box_version', new_column_name='box_seq')
+    op.execute("ALTER TABLE village RENAME COLUMN box_version TO box_seq")
     op.drop_table('sealed_count')
     bind = op.get_bind()
     kept = bind.execute(sa.text("SELECT village, sitting, vote, receipt, choice FROM ballot_box "
