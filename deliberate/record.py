@@ -187,14 +187,17 @@ def verify(entries: Iterable[Entry], checkpoint: Checkpoint | None = None, *,
     return Verification(True, head)
 
 
-_AUDITED = frozenset({"took_part", "card_count_entered", "vote_closed"})
+_AUDITED = frozenset({"vote_opened", "ballot_cast", "took_part", "card_count_entered", "vote_closed"})
 
 
 class _Audit:
-    """What the chain says about each secret vote so far: who took part, the sealed count."""
+    """What the chain says about each vote so far: whether it is secret, who took part (and, in
+    an open vote, how), the sealed card count."""
 
     def __init__(self) -> None:
+        self.secret: dict[tuple[str, str], bool] = {}
         self.took_part: dict[tuple[str, str], int] = {}
+        self.open_ballots: dict[tuple[str, str], dict[str, str]] = {}
         self.seals: dict[tuple[str, str], str | None] = {}
 
     def check(self, entry: Entry) -> str | None:
@@ -202,14 +205,33 @@ class _Audit:
         p = entry.payload
         try:
             key = (p["sitting"], p["vote"])
-            if entry.type == "took_part":
+            kind = entry.type
+            if kind == "vote_opened":
+                self.secret[key] = p["secret"] is True
+            elif kind == "ballot_cast":
+                self.open_ballots.setdefault(key, {})[p["voter"]] = p["choice"]
+            elif kind == "took_part":
                 self.took_part[key] = self.took_part.get(key, 0) + 1
-            elif entry.type == "card_count_entered":
+            elif kind == "card_count_entered":
+                if self.secret.get(key) and (p.get("tally") is not None or p.get("seal") is None):
+                    return "a secret vote's card count is in the record before the close, unsealed"
                 self.seals[key] = p.get("seal")
-            elif p.get("receipts_digest") is not None:
+            elif self.secret.get(key):
+                if p.get("receipts_digest") is None:
+                    return f"the secret vote {key[1]!r} closes without publishing its receipts"
                 return self._closed_secret(key, p)
+            else:
+                return self._closed_open(key, p)
         except (KeyError, TypeError, AttributeError):
             return f"a {entry.type} entry without the fields it needs"
+        return None
+
+    def _closed_open(self, key: tuple[str, str], p: Mapping[str, Any]) -> str | None:
+        counted = {"approve": 0, "oppose": 0, "abstain": 0}
+        for choice in self.open_ballots.get(key, {}).values():
+            counted[choice] += 1
+        if {k: p["electronic"][k] for k in counted} != counted or p.get("receipts_digest") is not None:
+            return f"the electronic count of vote {key[1]!r} is not the ballots recorded"
         return None
 
     def _closed_secret(self, key: tuple[str, str], p: Mapping[str, Any]) -> str | None:

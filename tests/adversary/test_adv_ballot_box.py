@@ -247,6 +247,16 @@ def test_verify_catches_receipts_that_outnumber_those_who_took_part(store_url, t
     assert result.exit_code == 1, result.output
     assert str(entries[-1].height) in result.output
     assert verify(from_jsonl(to_jsonl(entries))).ok  # the true export still holds
+    # The audit cannot be skipped by dressing the secret vote's close as an open vote's.
+    head, dressed = GENESIS, []
+    for entry in entries:
+        event = entry.event()
+        if entry.type == "vote_closed":
+            event = replace(event, ballots=(), receipts_digest=None, electronic=Tally(12, 0, 0))
+        dressed.append(next_entry(head, event))
+        head = dressed[-1].checkpoint
+    found = verify(dressed)
+    assert not found.ok and found.first_bad == entries[-1].height and "receipts" in found.reason
 
 
 def test_a_closed_votes_box_leaves_nothing_in_the_sqlite_file(tmp_path):
