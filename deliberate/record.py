@@ -65,7 +65,7 @@ class Checkpoint:
     def parse(cls, text: str) -> Checkpoint:
         """``"height:hash"`` as printed on a notice."""
         height, _, digest = text.strip().partition(":")
-        if not height.isdigit() or len(digest) != 64:
+        if not (height.isascii() and height.isdecimal()) or len(digest) != 64:
             raise MalformedEntry("err_entry", line=0, detail=f"not a checkpoint: {text!r}")
         return cls(int(height), digest.lower())
 

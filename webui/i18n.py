@@ -240,11 +240,11 @@ WORDS = Catalogue({
                      "committee and the township."),
     "printed_check": ("核对公示上印的校验点", "核對公示上印的校驗點", "Check a checkpoint printed on a notice"),
     "printed_how": ("公示底部印有“记录校验点”，形如“第123条 · 3f9a2c"
-                    "1d…”。输入条数和哈希的前八位以上，看它与现在的记录是否一致。",
+                    "1d…”。输入条数和哈希的至少前十六位，看它与现在的记录是否一致。",
                     "公示底部印有「記錄校驗點」，形如「第123條 · 3f9a2c"
-                    "1d…」。輸入條數和雜湊的前八位以上，看它與現在的記錄是否一致。",
+                    "1d…」。輸入條數和雜湊的至少前十六位，看它與現在的記錄是否一致。",
                     "A notice carries the record's checkpoint at its foot, like \"entry 123 · 3f9a2c1d…\". "
-                    "Type the entry number and at least the first eight characters of the hash to "
+                    "Type the entry number and at least the first sixteen characters of the hash to "
                     "compare it with the record now."),
     "printed_height": ("第几条", "第幾條", "Entry"),
     "printed_hash": ("哈希前几位", "雜湊前幾位", "Hash (first characters)"),
@@ -259,13 +259,19 @@ WORDS = Catalogue({
                         "Does not match: entry {height} of the record does not have a hash starting "
                         "{hash}. Check what you typed; if it is right, the record was changed after the "
                         "notice — tell the supervisory committee and the township."),
+    "printed_unverified": ("记录里第{height}条的哈希以 {hash} 开头，但记"
+                           "录本身没有通过校验（见上方），所以不能据此认定记录未被改动。",
+                           "記錄裡第{height}條的雜湊以 {hash} 開頭，但記"
+                           "錄本身沒有通過校驗（見上方），所以不能據此認定記錄未被改動。",
+                           "Entry {height} has a hash starting {hash}, but the record itself fails its check (see "
+                           "above), so this says nothing about whether it was changed."),
     "printed_missing": ("记录里没有第{height}条：记录比公示时还短，说明被删改过（或条数输错了）。",
                         "記錄裡沒有第{height}條：記錄比公示時還短，說明被刪改過（或條數輸錯了）。",
                         "The record has no entry {height}: it is shorter than when the notice was "
                         "printed, so it was cut (or the number was mistyped)."),
-    "printed_bad_input": ("请输入条数（数字）和哈希的前八位以上（0-9、a-f）",
-                          "請輸入條數（數字）和雜湊的前八位以上（0-9、a-f）",
-                          "Enter the entry number (digits) and at least eight characters of the hash "
+    "printed_bad_input": ("请输入条数（数字）和哈希的至少前十六位（0-9、a-f）",
+                          "請輸入條數（數字）和雜湊的至少前十六位（0-9、a-f）",
+                          "Enter the entry number (digits) and at least sixteen characters of the hash "
                           "(0-9, a-f)"),
     "current_checkpoint": ("当前校验点", "當前校驗點", "Current checkpoint"),
     "verify_title": ("核对记录", "核對記錄", "Verify the record"),

@@ -25,7 +25,7 @@ from deliberate.store.private import load_file
 from .address import external_url
 from .i18n import current_lang
 from .pagecache import cached_page
-from .services import entry_at, ledger, now, record_check, snapshot, store, village_or_404
+from .services import ledger, now, record_check, snapshot, store, village_or_404
 
 __all__ = ["bp"]
 
@@ -134,20 +134,24 @@ _HEX = frozenset("0123456789abcdef")
 
 
 def _printed(village: str) -> dict[str, Any] | None:
-    """A checkpoint typed from a printed notice (its height and the first characters of its
-    hash, at least eight), compared with the record: what the page says about it, or None."""
-    raw_height = (request.args.get("height") or "").strip()
-    raw_hash = (request.args.get("hash") or "").strip().lower().rstrip(".…")
+    """A checkpoint typed from a printed notice (its entry number — "563" or "第563条" — and at
+    least the first sixteen characters of its hash: fewer could be matched by a rewritten record
+    tried over and over), compared with the record: what the page says about it, or None."""
+    raw_height = (request.args.get("height") or "").strip().strip("第条條 ")
+    raw_hash = "".join((request.args.get("hash") or "").split()).lower().rstrip(".…")
     if not raw_height and not raw_hash:
         return None
     typed = {"height": raw_height[:12], "hash": raw_hash[:64]}
-    if not raw_height.isdigit() or len(raw_height) > 12 or not 8 <= len(raw_hash) <= 64 \
-            or not set(raw_hash) <= _HEX:
+    if not (raw_height.isascii() and raw_height.isdecimal()) or len(raw_height) > 12 \
+            or not 16 <= len(raw_hash) <= 64 or not set(raw_hash) <= _HEX:
         return {**typed, "verdict": "printed_bad_input"}
-    entry = entry_at(village, int(raw_height))
+    entry = store().entry(village, int(raw_height))
     if entry is None:
         return {**typed, "verdict": "printed_missing"}
-    return {**typed, "verdict": "printed_match" if entry.hash.startswith(raw_hash) else "printed_differs"}
+    if not entry.hash.startswith(raw_hash):
+        return {**typed, "verdict": "printed_differs"}
+    # The stored hash matches; it speaks for the record only if the whole record checks out.
+    return {**typed, "verdict": "printed_match" if record_check(village).ok else "printed_unverified"}
 
 
 @bp.get("/p/<village>/files/<sha256>")

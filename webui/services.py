@@ -85,13 +85,6 @@ def record_check(village: str) -> Verification:
         return found
 
 
-def entry_at(village: str, height: int) -> Any:
-    """The entry at ``height``, or None if the record is shorter."""
-    for entry in store().entries(village, start=height):
-        return entry if entry.height == height else None
-    return None
-
-
 def now() -> datetime:
     """The time commands are recorded at: ``CLOCK`` from the config if set (tests, replays of a
     paper sitting), else this computer's clock in the configured time zone."""

@@ -607,6 +607,12 @@ class SqlRepository:
             with self._lock:
                 self._cache[village] = stored
 
+    def entry(self, village: str, height: int) -> Entry | None:
+        """The entry at ``height``, or None if the record is shorter."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(_L).where(_L.c.village == village, _L.c.height == height)).first()
+        return _entry(row) if row is not None else None
+
     def entries_of_type(self, village: str, type_: str) -> list[Entry]:
         """The village's entries of one type, in order — e.g. the notices as published, whose
         heights and hashes are the checkpoints printed on them."""
