@@ -53,7 +53,7 @@ def test_a_modified_entry_with_a_recomputed_hash_is_caught_at_the_next(chain, da
     check = verify([*chain[:i], e, *chain[i + 1:]])
     # The next entry no longer names it as its parent; if what it now says contradicts the votes
     # before it (a ballot or a count changed), the audit refuses the entry itself.
-    assert not check.ok and (check.first_bad == i + 2 or check.first_bad == i + 1 and "vote" in check.reason)
+    assert not check.ok and (check.first_bad == i + 2 or (check.first_bad == i + 1 and "vote" in check.reason))
 
 
 @given(st.data())

@@ -24,7 +24,7 @@ from deliberate.procedure import SittingState
 from deliberate.tally import Choice
 
 from .i18n import t
-from .limits import allow_key
+from .limits import allow_key, peek_key
 from .security import cookie_secure
 from .services import ledger, person_name, read_voter_token, run
 
@@ -56,6 +56,17 @@ def _held(sitting: str, vote: str) -> tuple[str, str] | None:
     """The (receipt, change code) this phone holds for the vote, if any."""
     receipt, sep, code = (request.cookies.get(_cookie(sitting, vote)) or "").partition("~")
     return (receipt, code) if sep and receipt and code else None
+
+
+def _matching(village: str, sitting: str, person: str, open_vote: Any) -> tuple[str, str] | None:
+    """What this phone holds for the secret vote, if it opens a ballot. A cookie that does not is
+    a guess (planted by hand) and counts against the same hourly limit as the recovery form;
+    past the limit no cookie is even tried."""
+    held = _held(sitting, open_vote.id)
+    if held is None or open_vote.ballot_of(*held) is not None:
+        return held
+    allow_key(("recover", village, sitting, person), _RECOVER_PER_HOUR)
+    return None
 
 
 def _keep(response: Any, token: str, sitting: str, vote: str, receipt: str, code: str) -> None:
@@ -97,7 +108,8 @@ def _page(token: str, village: str, state: Any, sitting: Any, person: str, open_
     recorded, held, lost = None, None, False
     if open_vote is not None:
         if open_vote.secret:
-            held = _held(sitting_id, open_vote.id)
+            held = (_matching(village, sitting_id, person, open_vote)
+                    if _tries_left(village, sitting_id, person) else None)
             recorded = open_vote.ballot_of(*held) if held else None
             # Took part, but this phone cannot show the ballot: say so, and how to change it.
             lost = recorded is None and person in open_vote.voters
@@ -117,7 +129,14 @@ def _page(token: str, village: str, state: Any, sitting: Any, person: str, open_
     matter = state.matters.get(open_vote.matter) if open_vote else None
     return render_template("ballot/vote.html", token=token, sitting=sitting, vote=open_vote,
                            matter=matter, recorded=recorded, held=held, lost=lost,
-                           why_not=why_not, person=name, Choice=Choice, **typed)
+                           why_not=why_not, person=name, Choice=Choice,
+                           codes_open=request.args.get("new") == "1", **typed)
+
+
+def _tries_left(village: str, sitting: str, person: str) -> bool:
+    """Whether this link may still try a receipt and change code this hour (peeking: a try is
+    counted only when it fails)."""
+    return peek_key(("recover", village, sitting, person), _RECOVER_PER_HOUR)
 
 
 def _cast(token: str, village: str, sitting: str, person: str, open_vote: Any) -> Any:
@@ -127,7 +146,7 @@ def _cast(token: str, village: str, sitting: str, person: str, open_vote: Any) -
     receipt = code = None
     fresh = False
     if open_vote.secret:
-        held = _held(sitting, open_vote.id)
+        held = _matching(village, sitting, person, open_vote) if _tries_left(village, sitting, person) else None
         if person not in open_vote.voters:
             receipt, code, fresh = _code(), _code(), True  # a first ballot: new ones, always
         elif held is not None:
@@ -139,6 +158,9 @@ def _cast(token: str, village: str, sitting: str, person: str, open_vote: Any) -
     response = make_response(redirect(url_for("ballot.vote", token=token)))
     if run(village, c.CastBallot(sitting, open_vote.id, person, Choice(choice), receipt=receipt,
                                  change_code=code)) and fresh:
+        # The codes are shown open once, right after the first ballot; later only on a tap, so
+        # that a glance at the phone in the hall does not give them away.
+        response = make_response(redirect(url_for("ballot.vote", token=token, new=1)))
         _keep(response, token, sitting, open_vote.id, receipt, code)
     return response
 
@@ -149,11 +171,12 @@ def _recover(token: str, village: str, state: Any, sitting: Any, person: str, op
     for any mismatch."""
     typed_receipt = (request.form.get("receipt") or "")[:40]
     typed_code = (request.form.get("code") or "")[:40]
-    if not allow_key(("recover", village, sitting.id, person), _RECOVER_PER_HOUR):
+    if not _tries_left(village, sitting.id, person):
         return _page(token, village, state, sitting, person, open_vote, recover_error="recover_limited",
                      typed_receipt=typed_receipt, typed_code=typed_code), 429
     receipt, code = _normal(typed_receipt), _normal(typed_code)
     if not (open_vote.secret and open_vote.ballot_of(receipt, code) is not None):
+        allow_key(("recover", village, sitting.id, person), _RECOVER_PER_HOUR)
         return _page(token, village, state, sitting, person, open_vote, recover_error="recover_wrong",
                      typed_receipt=typed_receipt, typed_code=typed_code), 400
     response = make_response(redirect(url_for("ballot.vote", token=token)))

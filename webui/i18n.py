@@ -127,6 +127,7 @@ WORDS = Catalogue({
     "secret_vote_mark": ("无记名投票：谁投了什么，任何人都查不到", "無記名投票：誰投了什麼，任何人都查不到",
                          "Secret ballot: nobody can find out who voted what"),
     "codes_title": ("请抄下这两个号码", "請抄下這兩個號碼", "Please write down these two codes"),
+    "codes_show": ("显示我的回执号和更改码", "顯示我的回執號和更改碼", "Show my receipt and change code"),
     "code_private": ("不要给别人看", "不要給別人看", "show it to nobody"),
     "change_code": ("更改码（请记下，不要给别人看）：{code}", "更改碼（請記下，不要給別人看）：{code}",
                     "Your change code (note it; show it to nobody): {code}"),

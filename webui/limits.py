@@ -14,7 +14,7 @@ from collections import deque
 
 from flask import current_app, request
 
-__all__ = ["PER_HOUR", "allow", "allow_key", "per_hour"]
+__all__ = ["PER_HOUR", "allow", "allow_key", "peek_key", "per_hour"]
 
 PER_HOUR = 5  # the default; ``PUBLIC_POSTS_PER_HOUR`` in the app's config overrides it
 
@@ -23,6 +23,13 @@ class _PerHour:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], deque[float]] = {}
+
+    def peek(self, key: tuple[str, ...], limit: int) -> bool:
+        """Whether ``key`` is still under ``limit`` this hour, without counting this look."""
+        moment = time.monotonic()
+        with self._lock:
+            q = self._seen.get(key, ())
+            return sum(1 for t in q if t >= moment - 3600) < limit
 
     def allow(self, key: tuple[str, str], limit: int) -> bool:
         moment = time.monotonic()
@@ -50,3 +57,9 @@ def allow_key(key: tuple[str, ...], limit: int) -> bool:
     """Whether ``key`` (e.g. one voter link's attempts at a form) may go once more this hour."""
     limiter = current_app.extensions.setdefault("deliberate.public_limiter", _PerHour())
     return limiter.allow(key, limit)  # type: ignore[arg-type]
+
+
+def peek_key(key: tuple[str, ...], limit: int) -> bool:
+    """Whether ``key`` may still go this hour; nothing is counted."""
+    limiter = current_app.extensions.setdefault("deliberate.public_limiter", _PerHour())
+    return limiter.peek(key, limit)

@@ -23,7 +23,6 @@ from deliberate.store.models import PersonRow
 from .i18n import current_lang, t
 
 __all__ = [
-    "entry_at",
     "ledger",
     "now",
     "person_name",
