@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from deliberate import DeliberateError, Ledger
+from deliberate.errors import ChainBroken
 from deliberate.record import Verification
 from deliberate.store import SqlRepository
 from deliberate.store.models import PersonRow
@@ -61,27 +63,57 @@ def snapshot(village: str) -> tuple[Any, Any]:
     cache = g.setdefault("snapshots", {})
     if village not in cache:
         cache[village] = store().load(village)
+        if not current_app.config.get("TESTING"):
+            _recheck_when_due(village)
     return cache[village]
 
 
 _RECHECK_SECONDS = 30  # a whole-record check at most this often per village, however busy
+_BACKGROUND_SECONDS = 300  # and, while the village is in use, at least this often
 
 
 def record_check(village: str) -> Verification:
     """The whole record checked — every hash and link, and every closed secret vote against who
     took part — as of a recent head: once per head, and no more often than every
     ``_RECHECK_SECONDS`` while the record moves (a vote adds an entry a second), so the public
-    verification page cannot be made to read the log over and over."""
+    verification page cannot be made to read the log over and over.
+
+    Catching up checks only the entries a process has not read; a row changed behind a running
+    app's back is found here, and from then on the whole village is served as broken."""
     head = snapshot(village)[1]
     checks = current_app.extensions.setdefault("deliberate.checks", {})
-    lock = current_app.extensions.setdefault("deliberate.checks.lock", threading.Lock())
+    locks = current_app.extensions.setdefault("deliberate.checks.locks", {})
+    with current_app.extensions.setdefault("deliberate.checks.lock", threading.Lock()):
+        lock = locks.setdefault(village, threading.Lock())
     with lock:
         known = checks.get(village)
         if known is not None and (known[0] == head or time.monotonic() - known[2] < _RECHECK_SECONDS):
             return known[1]
         found = ledger(village).verify()
         checks[village] = (head, found, time.monotonic())
-        return found
+    if not found.ok:
+        store().mark_broken(village, ChainBroken(height=found.first_bad, reason=found.reason))
+    return found
+
+
+def _recheck_when_due(village: str) -> None:
+    """Start a whole-record check in the background if the last is older than
+    ``_BACKGROUND_SECONDS`` (no request waits for it)."""
+    checks = current_app.extensions.setdefault("deliberate.checks", {})
+    started = current_app.extensions.setdefault("deliberate.checks.started", {})
+    moment = time.monotonic()
+    known = checks.get(village)
+    if (known is not None and moment - known[2] < _BACKGROUND_SECONDS) or \
+            moment - started.get(village, -1e9) < _BACKGROUND_SECONDS:
+        return
+    started[village] = moment
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def check() -> None:
+        with app.app_context(), suppress(Exception):  # a broken record is marked, not raised here
+            record_check(village)
+
+    threading.Thread(target=check, daemon=True, name=f"record-check-{village}").start()
 
 
 def now() -> datetime:

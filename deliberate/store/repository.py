@@ -475,6 +475,19 @@ class SqlRepository:
             # write, whose revision check fails and whose locked retry replays from the start.)
         return cached.state, cached.head
 
+    def mark_broken(self, village: str, broken: ChainBroken) -> None:
+        """Serve ``village`` as broken from now on: a whole-record check found what catching up,
+        which reads only new entries, could not (a row changed behind this process's back). A
+        restored database (its revision moved) is read afresh, and checked again."""
+        with self.engine.connect() as conn:
+            cur = _cursor(conn)
+            cur.execute(_SQL[conn.dialect.name].head, (village,))
+            found = cur.fetchone()
+        with self._lock:
+            self._cache.pop(village, None)
+            if found is not None:
+                self._broken[village] = (_Head(*found).revision, broken)
+
     def _remember(self, village: str, cached: _Cached) -> None:
         """Keep ``cached`` unless the cache already holds a later revision (a writer of this
         process may have committed while we read)."""

@@ -252,3 +252,21 @@ def test_the_verification_page_checks_the_record_and_a_printed_checkpoint(tmp_pa
                 "height=①&hash=abcdef12abcdef12"):
         answer = public.get(f"/p/{VILLAGE}/verify?{bad}")
         assert answer.status_code == 200 and "请输入条数" in answer.get_data(as_text=True)
+
+
+def test_a_row_edited_while_the_app_runs_is_found_by_the_whole_record_check(tmp_path):
+    """Catching up reads only new entries; the whole-record check (the verification page, and
+    every few minutes in the background) finds an old row changed behind the running app's back,
+    and from then on the village is served as broken."""
+    app = demo_app(tmp_path / "web.sqlite3")
+    public = app.test_client()
+    assert public.get(f"/p/{VILLAGE}").status_code == 200  # the app has read the record
+    entries = list(Ledger(VILLAGE, app.extensions["deliberate"]).entries())
+    closed = next(e for e in entries if e.type == "vote_closed" and e.payload["passed"])
+    _tamper(app, "UPDATE log_entry SET payload = :p WHERE village = 'demo' AND height = :h",
+            p=json.dumps(closed.payload | {"passed": False}, ensure_ascii=False, sort_keys=True,
+                         separators=(",", ":")), h=closed.height)
+    check = public.get(f"/p/{VILLAGE}/verify")
+    assert "记录有问题" in check.get_data(as_text=True) and f"第{closed.height}条" in check.get_data(as_text=True)
+    for path in (f"/p/{VILLAGE}", f"/api/v1/villages/{VILLAGE}/matters"):
+        assert public.get(path).status_code == 503, path
