@@ -23,9 +23,10 @@ LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access")
 
 # ``/b/`` (or ``%2Fb%2F`` inside a query or a Referer) and everything up to the end of the path.
 _VOTER = re.compile(r"((?:/|%2F)b(?:/|%2F)+)[^\s?#&\"']+", re.IGNORECASE)
-# A receipt in the verification page's query or in its cookie (``receipt.<sitting>.<vote>=``), and
-# the login cookie, should a log format include the Cookie header.
-_SECRET = re.compile(r"((?:receipt[\w.\-]*|session)=)[^\s;&#\"']+", re.IGNORECASE)
+# A receipt in the verification page's query, a secret ballot's receipt and change code in the
+# voter's cookie (``ballot.<sitting>.<vote>=``), and the login cookie, should a log format include
+# the Cookie header.
+_SECRET = re.compile(r"((?:receipt[\w.\-]*|ballot\.[\w.\-]*|session)=)[^\s;&#\"']+", re.IGNORECASE)
 
 
 def redact(text: str) -> str:

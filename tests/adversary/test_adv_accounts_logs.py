@@ -70,7 +70,8 @@ def _serve_and_vote(argv: list[str], folder: Path, env: dict[str, str], token: s
             voter = f"{base}/b/{token}"
             requests = [
                 urllib.request.Request(f"{voter}?lang=zh_Hans",
-                                       headers={"Cookie": f"receipt.live.v1={RECEIPT}"}),
+                                       headers={"Cookie": f"receipt.live.v1={RECEIPT}; "
+                                                          f"ballot.live.v1={RECEIPT}~{RECEIPT}"}),
                 urllib.request.Request(voter, data=urllib.parse.urlencode(
                     {"choice": "oppose", "vote": "v1"}).encode(), method="POST"),
                 urllib.request.Request(f"{base}/static/style.css", headers={"Referer": voter}),
