@@ -103,6 +103,7 @@ class _Sql:
     CHANGE = ("UPDATE ballot_box SET choice = ?, code_digest = ? "
               "WHERE village = ? AND sitting = ? AND vote = ? AND receipt = ?")
     EMPTY_BOX = "DELETE FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
+    ALL_SLOTS = "SELECT receipt, choice, code_digest FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
     BOX_OF = ("SELECT receipt, choice, code_digest FROM ballot_box "
               "WHERE village = ? AND sitting = ? AND vote = ? AND receipt IS NOT NULL")
     SEAL = ("INSERT INTO sealed_count (village, sitting, vote, tally, nonce) VALUES (?, ?, ?, ?, ?) "
@@ -114,7 +115,7 @@ class _Sql:
     def __init__(self, dialect: str) -> None:
         pg = dialect == "postgresql"
         for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "EXTRA", "CLAIM_OR_ADD", "CHANGE",
-                     "EMPTY_BOX", "BOX_OF", "SEAL", "UNSEAL", "SEALED_OF"):
+                     "EMPTY_BOX", "ALL_SLOTS", "BOX_OF", "SEAL", "UNSEAL", "SEALED_OF"):
             sql = getattr(_Sql, name)
             setattr(self, name.lower(), sql.replace("?", "%s") if pg else sql)
         self.head_locked = self.head + (" FOR UPDATE" if pg else "")
@@ -199,6 +200,8 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
             _open_boxes(cur, sql, village, entries, state)
         if private:
             _fill_box(conn.dialect.name, cur, sql, village, private, before)
+            if version % _MIX_EVERY == 0:
+                _mix_boxes(cur, sql, village, state)
         if entries:
             _close_boxes(cur, sql, village, entries)
         projections.apply(conn, village, entries, state)
@@ -215,6 +218,30 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
         # Someone else appended since the cached state: nothing of this commits.
         raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=-1)
     return _Cached(replace(state, revision=revision), head, revision, version)
+
+
+_MIX_EVERY = 50  # box writes between two re-mixes of the open votes' boxes
+
+
+def _mix_boxes(cur: Any, sql: _Sql, village: str, state: VillageState) -> None:
+    """Write each open secret vote's box afresh: every slot, taken or empty, under a new random
+    key, inserted in the order of those keys, by this one transaction.
+
+    A ballot takes its slot in the same transaction as its voter's ``took_part`` entry, and the
+    database keeps traces of that write while the vote is open — PostgreSQL stamps the row with the
+    transaction's id and keeps its new version in the order of the writes; SQLite's write-ahead
+    log holds both pages in one commit. Rewriting the whole box leaves every row with the same
+    transaction id and a place that says nothing, so a copy taken mid-vote links at most the
+    ballots written since the last mix (then the log is folded in: ``_forget_box_pages``)."""
+    for sitting, vote in state.votes.items():
+        if not vote.secret:
+            continue
+        key = (village, sitting, vote.id)
+        cur.execute(sql.all_slots, key)
+        rows = cur.fetchall()
+        cur.execute(sql.empty_box, key)
+        fresh = sorted((secrets.token_hex(16), *row) for row in rows)
+        cur.executemany(sql.extra, [(*key, *row) for row in fresh])
 
 
 def _open_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry],
@@ -288,7 +315,8 @@ class _SqlWriter:
         self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_version,
                              entries, private, self.state, state, self.pipeline)
         self.emptied_box = self.emptied_box or any(
-            e.type == "vote_closed" and e.payload["receipts_digest"] is not None for e in entries)
+            e.type == "vote_closed" and e.payload["receipts_digest"] is not None for e in entries) or (
+            bool(private) and self.stored.box_version % _MIX_EVERY == 0)
 
 
 def _entry(row: Any) -> Entry:
@@ -297,15 +325,20 @@ def _entry(row: Any) -> Entry:
 
 
 def _forget_box_pages(conn: Connection) -> None:
-    """After a secret vote's box is emptied, SQLite's write-ahead log still holds the pages of
-    its ballots, written in the order they came; fold it into the database (whose deleted rows
-    ``secure_delete`` zeroes) and truncate it. Best effort: a reader holding the log open only
-    delays the truncation to the next close. PostgreSQL's write-ahead log is the server's (see
-    docs/security.md); its dead row versions are vacuumed here."""
+    """After a secret vote's box is emptied or mixed, SQLite's write-ahead log still holds the
+    pages of its ballots, written in the order they came; fold it into the database (whose deleted
+    rows ``secure_delete`` zeroes) and truncate it — waiting a moment at most for readers, so a
+    busy sitting is not held up (a missed truncation is made at the next mix or close).
+    PostgreSQL's write-ahead log is the server's (see docs/security.md); its dead row versions are
+    vacuumed here."""
     driver = conn.connection.driver_connection
     if conn.dialect.name == "sqlite":
         with suppress(Exception):
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            driver.execute("PRAGMA busy_timeout=200")
+            try:
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                driver.execute("PRAGMA busy_timeout=60000")
     else:
         # PostgreSQL keeps the emptied rows' old versions — each stamped with the transaction
         # that wrote it, as is the voter's took_part entry — until a vacuum; do it now.
