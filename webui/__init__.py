@@ -25,6 +25,7 @@ from deliberate.store import open_store
 from . import admin, api, auth, ballot, hall, matters, objections, public, screen, steps, submissions
 from .auth import _Limiter, current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
+from .wellformed import refuse_nul
 
 __all__ = ["create_app"]
 
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if request.endpoint == "steps.progress":
             request.max_content_length = steps.UPLOAD_LIMIT
 
+    refuse_nul(app)  # after the upload allowance: it reads the form
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
