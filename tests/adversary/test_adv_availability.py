@@ -191,3 +191,29 @@ def test_a_nul_character_anywhere_is_a_400_not_a_500(store_url):
             assert "请求无效" in response.get_data(as_text=True)
     assert Ledger("demo", store).checkpoint == before
     store.close()
+
+
+def test_connections_the_server_closed_while_idle_are_replaced_not_used(store_url):
+    """Without a ping on every checkout, a connection the server closed while it idled in the pool
+    (a restart, an idle timeout) is pinged before use and replaced, as pool_pre_ping did."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to close a connection")
+    import psycopg
+
+    from deliberate.store.engine import PING_AFTER_IDLE
+
+    voters = workers.open_sitting(store_url, "v", 3)
+    store = open_store(store_url, migrate=False)
+    ledger = Ledger("v", store)
+    ledger.handle(c.CastBallot("s", "v", voters[0], Choice.APPROVE), workers.VOTING)
+    assert store.engine.pool.checkedin() >= 1
+    database = store.engine.url.database
+    with psycopg.connect(store_url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as admin:
+        killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = %s AND pid <> pg_backend_pid()", (database,)).fetchone()[0]
+    assert killed >= 1
+    time.sleep(PING_AFTER_IDLE + 0.2)
+    ledger.handle(c.CastBallot("s", "v", voters[1], Choice.OPPOSE), workers.VOTING)
+    assert Ledger("v", open_store(store_url, migrate=False)).state.open_vote("s").electronic.cast == 2
+    store.close()
