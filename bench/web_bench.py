@@ -77,10 +77,16 @@ def prepare(instance: Path, voters: int, secret: bool = False) -> list[str]:
     return sorted(body.voters)
 
 
-def serve(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
-                             f"127.0.0.1:{port}", "--log-level", "warning", app],
-                            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def serve(app: str, port: int, env: dict[str, str], cwd: Path, *, workers: int = 2, threads: int = 4,
+          log: Path | None = None) -> subprocess.Popen:
+    """gunicorn serving ``app`` on 127.0.0.1:``port``, once it accepts connections. Its stderr
+    goes to ``log`` if given (a long run may write more than a pipe holds), else to a pipe."""
+    stderr = open(log, "wb") if log is not None else subprocess.PIPE  # noqa: SIM115 - the child's
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads",
+                             str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+                            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    if log is not None:
+        stderr.close()  # the child holds its own copy
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -89,7 +95,9 @@ def serve(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Pop
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode())
+    proc.wait(timeout=30)
+    output = log.read_bytes() if log is not None else proc.stderr.read()
+    raise RuntimeError("gunicorn did not start: " + output.decode(errors="replace"))
 
 
 class Voter:

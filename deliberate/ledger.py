@@ -125,7 +125,14 @@ class Ledger:
         if not job.finished:
             self._lead(group)
         if job.error is not None:
-            raise job.error
+            # The error's traceback holds the frames that hold this job (and the writer and its
+            # connection): a job still pointing at its error would make a cycle that only a
+            # garbage collection frees. Neither the job nor this frame keeps it.
+            error, job.error = job.error, None
+            try:
+                raise error
+            finally:
+                del error
         return job.entries
 
     def _lead(self, group: _Group) -> None:
@@ -182,7 +189,10 @@ class Ledger:
             except ConcurrencyConflict as conflict:
                 last = conflict  # a repository without locks lost a race: decide again
         # Twenty lost races in a row: the chain is too busy; the callers may try again later.
-        raise last
+        try:
+            raise last
+        finally:
+            del last  # no cycle between this frame and the traceback that holds it
 
     def entries(self, start: int = 1) -> Iterator[Entry]:
         return self.repository.entries(self.village, start)

@@ -26,14 +26,19 @@ class Village(Driver):
 
 def demo_app(database, **config):
     """The web app on a fresh SQLite file with the demo village installed."""
+    return demo_app_at(f"sqlite:///{database}", **{"SECRET_KEY": str(database), **config})
+
+
+def demo_app_at(url, **config):
+    """The web app on the empty database at ``url`` (SQLite or PostgreSQL) with the demo village
+    installed."""
     from click.testing import CliRunner
 
     from deliberate.cli import main as cli
     from webui import create_app
     from webui.demo import ensure_demo
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": str(database),
-                      "TESTING": True, **config})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": url, "TESTING": True, **config})
     runner = CliRunner()
     ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
     return app
@@ -49,3 +54,21 @@ def demo_driver(app):
     driver = Driver(ledger, load_roster(store.engine, "demo"), ledger.state.last_at + timedelta(minutes=1))
     driver.sittings = 900
     return ledger, driver
+
+
+def open_demo_vote(store, present):
+    """On the demo's live sitting: check ``present`` of its voters in, open it, and open a vote
+    (not secret, not timed) on its matter, at this moment in the web UI's time zone. Returns the
+    voters present and those absent."""
+    from zoneinfo import ZoneInfo
+
+    from deliberate import commands as c
+
+    ledger = Ledger("demo", store)
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    voters = sorted(ledger.state.sittings["live"].roster.voters)
+    for person in voters[:present]:
+        ledger.handle(c.CheckIn("live", person), now)
+    ledger.handle(c.OpenSitting("live", by="p0001"), now)
+    ledger.handle(c.OpenVote("live", "v1", "channel", "审议"), now)
+    return voters[:present], voters[present:]

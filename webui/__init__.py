@@ -41,6 +41,7 @@ from . import (
 from .address import PUBLIC_URL_ENV, parse_public_url
 from .auth import current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
+from .wellformed import refuse_nul
 
 __all__ = ["create_app"]
 
@@ -99,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             request.max_content_length = steps.UPLOAD_LIMIT
 
     security.install(app)
+    refuse_nul(app)  # after the upload allowance: it reads the form
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 

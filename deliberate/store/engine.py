@@ -4,6 +4,14 @@ SQLite runs in WAL mode with ``synchronous=FULL`` — a ballot is acknowledged o
 disk, so not even a power cut loses it — foreign keys on, and a busy timeout so that writers from
 several processes queue instead of failing. PostgreSQL is reached through psycopg 3
 (``postgresql+psycopg://user:password@host/db``).
+
+Every command and every read checks a connection out of the engine's pool and returns it when it
+ends, so no number of threads can hold the pool. That checkout has to be cheap on the ballot's hot
+path: instead of pinging the server on every checkout (``pool_pre_ping``, one round trip each), a
+PostgreSQL connection is pinged only when it has sat idle in the pool for more than
+:data:`PING_AFTER_IDLE` seconds — the case in which a server restart or an idle timeout can have
+closed it unnoticed. The pool hands out the most recently returned connection first, so under a
+light load the same few stay warm and the rest idle.
 """
 
 from __future__ import annotations
@@ -14,13 +22,14 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
-__all__ = ["DATABASE_URL_ENV", "default_url", "make_engine", "resolve_url"]
+__all__ = ["DATABASE_URL_ENV", "PING_AFTER_IDLE", "default_url", "make_engine", "resolve_url"]
 
 DATABASE_URL_ENV = "DELIBERATE_DATABASE_URL"
 INSTANCE_ENV = "DELIBERATE_INSTANCE"
+PING_AFTER_IDLE = 2.0  # seconds a PostgreSQL connection may idle in the pool before it is pinged
 
 
 def default_url() -> str:
@@ -73,7 +82,32 @@ def make_engine(url: str | None = None, **kwargs: object) -> Engine:
             _begin_immediate(driver)
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **{"pool_use_lifo": True, **kwargs})
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle: float = PING_AFTER_IDLE) -> None:
+    """Ping a connection on checkout only if it has idled in the pool for ``idle`` seconds.
+
+    A failed ping is a disconnect: the pool drops every connection older than now (a restarted
+    server closed them all) and checks out a new one, as ``pool_pre_ping`` would.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        if dbapi_connection is not None:  # None: it was invalidated and is gone
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle:
+            return  # just connected, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError() from error
 
 
 def _begin_immediate(driver: sqlite3.Connection, patience: float = 60.0) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate.codec import canonical, decode_event, encode
-from deliberate.errors import BallotBoxMismatch, ChainBroken, ConcurrencyConflict, DeliberateError
+from deliberate.errors import BallotBoxMismatch, ChainBroken, ConcurrencyConflict
 from deliberate.events import CardCountSealed, SecretBallotCast
 from deliberate.pmap import PMap
 from deliberate.record import GENESIS, Checkpoint, Entry, stored_entry_hash
@@ -423,9 +423,9 @@ class SqlRepository:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(write=True)  # the same pool, writing transactions
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
-        self._local = threading.local()
         self._contended: dict[str, int] = {}
         self._queues: dict[str, threading.Lock] = {}
         self._names: dict[str, str] = {}
@@ -433,25 +433,21 @@ class SqlRepository:
         self._broken: dict[str, tuple[int, ChainBroken]] = {}
 
     def _writer_connection(self) -> Connection:
-        """This thread's connection for writing, kept between commands: checking one out of the
-        pool (and, on PostgreSQL, pinging it) for every ballot cost as much as the ballot."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed or conn.invalidated:
-            conn = self._local.conn = self.engine.connect().execution_options(write=True)
-        return conn
+        """A connection for one command, checked out of the pool and returned as the command
+        ends, refused or not. Kept any longer — by a thread between commands, or by a traceback
+        until a garbage collection — it would hold the pool against every other request. The
+        checkout is cheap: no ping while the connection is in use (deliberate.store.engine)."""
+        return self._writer.connect()
 
-    def _drop_writer_connection(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
-            try:
-                conn.close()
-            except Exception:  # a broken connection: it is dropped either way
-                conn.invalidate()
+    @staticmethod
+    def _drop_writer_connection(conn: Connection) -> None:
+        try:
+            conn.close()  # one the database left unusable fails the pool's reset: it is dropped
+        except Exception:  # it could not even roll back: drop it here
+            conn.invalidate()
 
     def close(self) -> None:
-        """Return this thread's writing connection and dispose of the engine's pool."""
-        self._drop_writer_connection()
+        """Dispose of the engine's pool (no command keeps a connection between calls)."""
         self.engine.dispose()
 
     # -- reading ---------------------------------------------------------------------------
@@ -606,10 +602,13 @@ class SqlRepository:
         with self._lock:
             queue = self._queues.setdefault(village, threading.Lock())
         with queue:
-            yield from self._writing(village)
+            conn = self._writer_connection()
+            try:
+                yield from self._writing(village, conn)
+            finally:  # back to the pool however the command ended
+                self._drop_writer_connection(conn)
 
-    def _writing(self, village: str) -> Iterator[_SqlWriter]:
-        conn = self._writer_connection()
+    def _writing(self, village: str, conn: Connection) -> Iterator[_SqlWriter]:
         with self._lock:
             cached = self._cache.get(village)
             optimistic = cached is not None and self._contended.get(village, 0) == 0
@@ -627,12 +626,6 @@ class SqlRepository:
         except ConcurrencyConflict:
             with self._lock:
                 self._contended[village] = _CALM_DOWN
-            raise
-        except BaseException as exc:
-            # A refused command rolled back cleanly and the connection is fine; anything the
-            # database itself raised may have left it unusable, so start afresh next time.
-            if not isinstance(exc, DeliberateError):
-                self._drop_writer_connection()
             raise
         # Committed: only now may this process's cache move on.
         if writer.stored is not None:
