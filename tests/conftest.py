@@ -41,6 +41,16 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
+    yield from _pg_database()
+
+
+@pytest.fixture
+def pg_url():
+    """A URL for an empty PostgreSQL database, for what only a database server has."""
+    yield from _pg_database()
+
+
+def _pg_database():
     if _PG_REASON:
         pytest.skip(_PG_REASON)
     import psycopg
