@@ -193,11 +193,10 @@ def test_a_nul_character_anywhere_is_a_400_not_a_500(store_url):
     store.close()
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # SQLite has no server
 def test_connections_the_server_closed_while_idle_are_replaced_not_used(store_url):
     """Without a ping on every checkout, a connection the server closed while it idled in the pool
     (a restart, an idle timeout) is pinged before use and replaced, as pool_pre_ping did."""
-    if not store_url.startswith("postgresql"):
-        pytest.skip("SQLite has no server to close a connection")
     import psycopg
 
     from deliberate.store.engine import PING_AFTER_IDLE
