@@ -388,6 +388,8 @@ def _cast(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple[Any, .
         raise BallotError("err_receipt_needed")
     if not isinstance(code, str) or not code.strip() or len(code) > 128:
         raise BallotError("err_change_code_needed")
+    _printable("receipt", receipt)  # kept in the box and published: no control characters
+    _printable("change_code", code)
     digest = change_code_digest(receipt, code)
     if first:
         if receipt in vote.box:

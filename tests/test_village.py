@@ -260,6 +260,8 @@ def test_secret_ballots_are_kept_apart_from_voters():
     refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE), BallotError)  # no receipt
     refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R-AAA"),
             BallotError)  # no change code
+    refused(v, c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R\x00A", change_code="C"),
+            InvalidInput)  # NUL cannot be stored, nor published
     entries = v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R-AAA", change_code="CA"))
     assert [e.type for e in entries] == ["took_part"]
     assert "oppose" not in json.dumps(entries[0].payload)
