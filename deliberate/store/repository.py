@@ -64,6 +64,8 @@ class _Cached:
     head: Checkpoint
     revision: int
     box_version: int
+    # The rows of each open secret vote's box as last read: a catch-up applies only what differs.
+    box_rows: Any = None
 
 
 class _Sql:
@@ -170,7 +172,8 @@ class _Head:
 
 def _write(conn: Connection, village: str, locked: _Head | None, expected: Checkpoint,
            box_version: int, entries: Sequence[Entry], private: Sequence[Any],
-           before: VillageState, state: VillageState, pipeline: Any = None) -> _Cached:
+           before: VillageState, state: VillageState, pipeline: Any = None,
+           box_rows: Any = None) -> _Cached:
     """Append in the open transaction of ``conn``.
 
     ``locked``: the village row as read under lock, or None when the write validates a cached
@@ -180,6 +183,7 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     """
     sql = _SQL[conn.dialect.name]
     driver = conn.connection.driver_connection
+    before_rows = box_rows
     if locked is not None and (locked.revision, locked.head_height, locked.head_hash) != (
             state.revision, expected.height, expected.hash):
         # Decided on a stale state: refuse before writing anything.
@@ -217,7 +221,7 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     if move.rowcount != 1:
         # Someone else appended since the cached state: nothing of this commits.
         raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=-1)
-    return _Cached(replace(state, revision=revision), head, revision, version)
+    return _Cached(replace(state, revision=revision), head, revision, version, before_rows)
 
 
 _MIX_EVERY = 50  # box writes between two re-mixes of the open votes' boxes
@@ -307,13 +311,14 @@ class _SqlWriter:
                  pipeline: Any) -> None:
         self.conn, self.village, self.locked, self.pipeline = conn, village, locked, pipeline
         self.state, self.head, self.box_version = cached.state, cached.head, cached.box_version
+        self.box_rows = cached.box_rows
         self.stored: _Cached | None = None
         self.emptied_box = False
 
     def append(self, entries: Sequence[Entry], private: Sequence[Any],
                state: VillageState) -> None:
         self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_version,
-                             entries, private, self.state, state, self.pipeline)
+                             entries, private, self.state, state, self.pipeline, self.box_rows)
         self.emptied_box = self.emptied_box or any(
             e.type == "vote_closed" and e.payload["receipts_digest"] is not None for e in entries) or (
             bool(private) and self.stored.box_version % _MIX_EVERY == 0)
@@ -389,22 +394,43 @@ def _sealed(sitting: str, vote: str, tally: str, nonce: str) -> CardCountSealed:
                            tally=Tally(**json.loads(tally)), nonce=nonce)
 
 
-def _with_boxes(cur: Any, sql: _Sql, village: str, state: VillageState) -> VillageState:
-    """``state`` with the boxes of its open secret votes as the database holds them now.
+_CHOICES = {c.value: c for c in Choice}
+
+
+_Seen = dict[tuple[str, str], frozenset[Any]]
+
+
+def _with_boxes(cur: Any, sql: _Sql, village: str, state: VillageState,
+                seen: _Seen | None) -> tuple[VillageState, _Seen]:
+    """``state`` with the boxes of its open secret votes as the database holds them now, and the
+    rows read (for the next time).
 
     The box has no order to read "what is new" by, so a box written since the cache is read
-    whole (a few thousand short rows at most) and its vote's count rebuilt from it."""
+    whole (a few thousand short rows) and compared, as a set, with the rows read last time: only
+    the slots that differ are applied (one's own writes again, harmlessly); a box that lost a
+    ballot is rebuilt from its rows."""
+    now_seen: _Seen = {}
     for sitting, vote in state.votes.items():
         if not vote.secret:
             continue
         cur.execute(sql.box_of, (village, sitting, vote.id))
-        box: dict[str, Choice] = {}
-        codes: dict[str, str | None] = {}
-        for receipt, choice, digest in cur.fetchall():
-            box[receipt], codes[receipt] = Choice(choice), digest
-        state = updated(state, votes=state.votes.set(sitting, updated(
-            vote, box=PMap(box), codes=PMap(codes), electronic=Tally.of(box.values()))))
-    return _with_sealed_counts(cur, sql, village, state)
+        rows = frozenset(cur.fetchall())
+        now_seen[sitting, vote.id] = rows
+        box, codes, electronic = vote.box, vote.codes, vote.electronic
+        for receipt, choice, digest in rows - (seen or {}).get((sitting, vote.id), frozenset()):
+            chosen = _CHOICES[choice]
+            before = box.get(receipt)
+            if before is not chosen:
+                electronic = electronic.moved(before, chosen)
+            box, codes = box.set(receipt, chosen), codes.set(receipt, digest)
+        if len(box) != len(rows):  # a ballot gone from the database: read the box as it is
+            box = PMap({r: _CHOICES[ch] for r, ch, _ in rows})
+            codes = PMap({r: d for r, _, d in rows})
+            electronic = Tally.of(box.values())
+        if box is not vote.box or codes is not vote.codes:
+            state = updated(state, votes=state.votes.set(sitting, updated(
+                vote, box=box, codes=codes, electronic=electronic)))
+    return _with_sealed_counts(cur, sql, village, state), now_seen
 
 
 def _with_sealed_counts(cur: Any, sql: _Sql, village: str, state: VillageState) -> VillageState:
@@ -542,13 +568,14 @@ class SqlRepository:
         cur = _cursor(conn)  # raw, so it also works inside a psycopg pipeline
         cur.execute(sql.entries, (village, cached.head.height, row.head_height))
         state = _checked_replay(cur.fetchall(), cached, Checkpoint(row.head_height, row.head_hash))
+        seen = cached.box_rows
         if cached.box_version != row.box_version:
-            state = _with_boxes(cur, sql, village, state)
+            state, seen = _with_boxes(cur, sql, village, state, seen)
         else:
             state = _with_sealed_counts(cur, sql, village, state)
         state = replace(state, revision=row.revision)
         return _Cached(state, Checkpoint(row.head_height, row.head_hash), row.revision,
-                       row.box_version)
+                       row.box_version, seen)
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
         """The village's entries from ``start``, read in pages so a long log streams."""
