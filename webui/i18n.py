@@ -147,7 +147,8 @@ WORDS = Catalogue({
                     "You have already voted (secret ballot). This phone does not hold your receipt and "
                     "change code, so your choice is not shown here. Your ballot counts; you need not "
                     "vote again."),
-    "ballot_lost_how": ("如要查看或更改，请输入投票后显示的回执号和更改码：", "如要查看或更改，請輸入投票後顯示的回執號和更改碼：",
+    "ballot_lost_how": ("如要查看或更改，请输入投票后显示的回执号和更改码：", "如要查看或更改，請輸入投"
+                                                     "票後顯示的回執號和更改碼：",
                         "To see or change it, type the receipt and change code shown when you voted:"),
     "ballot_lost_cookie": ("您已经投过票了。要改票，请先输入回执号和更改码", "您已經投過票了。要改票"
                                                       "，請先輸入回執號和更改碼",
