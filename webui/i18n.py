@@ -245,7 +245,7 @@ WORDS = Catalogue({
                     "1d…”。输入条数和哈希的至少前十六位，看它与现在的记录是否一致。",
                     "公示底部印有「記錄校驗點」，形如「第123條 · 3f9a2c"
                     "1d…」。輸入條數和雜湊的至少前十六位，看它與現在的記錄是否一致。",
-                    "A notice carries the record's checkpoint at its foot, like \"entry 123 · 3f9a2c1d…\". "
+                    "A notice carries the record's checkpoint at its foot, like \"entry 123 · 3f9a2c1d8e7b6a50…\". "
                     "Type the entry number and at least the first sixteen characters of the hash to "
                     "compare it with the record now."),
     "printed_height": ("第几条", "第幾條", "Entry"),
