@@ -128,19 +128,20 @@ def reset_account(engine: Engine, username: str, *, password_hash: str, roles: f
 def set_password(engine: Engine, username: str, password_hash: str, *, village: str | None) -> bool:
     """A new password for ``village``'s account ``username`` (``None``: a county account); whether
     there was such an account. Every session of the account ends."""
-    with _writer(engine) as conn, conn.begin():
-        changed = conn.execute(update(_A).where(_A.c.username == username, _of_village(village))
-                               .values(password_hash=password_hash)).rowcount
-        if changed:
-            _end_sessions(conn, username)
-    return bool(changed)
+    return _change_own(engine, username, village, password_hash=password_hash)
 
 
 def deactivate_account(engine: Engine, username: str, *, village: str | None) -> bool:
     """Close ``village``'s account ``username``; whether there was one. Its sessions end."""
+    return _change_own(engine, username, village, active=False)
+
+
+def _change_own(engine: Engine, username: str, village: str | None, **values: object) -> bool:
+    """Change ``village``'s account ``username`` only — never another village's, nor a county
+    account from a village — and end its sessions; whether there was such an account."""
     with _writer(engine) as conn, conn.begin():
         changed = conn.execute(update(_A).where(_A.c.username == username, _of_village(village))
-                               .values(active=False)).rowcount
+                               .values(**values)).rowcount
         if changed:
             _end_sessions(conn, username)
     return bool(changed)

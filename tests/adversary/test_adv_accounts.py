@@ -107,8 +107,16 @@ def test_an_admin_acts_only_on_accounts_of_its_own_village(tmp_path):
                               data={"password": "taken-over-1", "csrf_token": token})
         assert response.status_code == 404, victim
         assert account_row(app, victim) == before
+    # Its own accounts: a bad password or a forged request (no CSRF token) changes nothing.
+    before = account_row(app, "clerk")
+    short = admin.post("/v/demo/admin/accounts/clerk/password", data={"password": "x", "csrf_token": token})
+    assert short.status_code == 422 and "密码" in short.get_data(as_text=True)
+    assert admin.post("/v/demo/admin/accounts/clerk/password", data={"password": "a-new-secret"}).status_code == 400
+    assert account_row(app, "clerk") == before
     # The other village's admin pages are closed to this admin altogether.
     assert admin.get("/v/hill/admin").status_code == 403
+    assert admin.post("/v/hill/admin/accounts/hill-chair/password",
+                      data={"password": "taken-over-1", "csrf_token": token}).status_code == 403
     hill = try_login(app, "hill-chair", "hill-password")[0]
     assert hill.get("/v/demo/admin").status_code == 403
 
