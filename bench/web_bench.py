@@ -9,8 +9,9 @@ again, changing their choice, for three rounds in all. Reported: ballots/s and p
 the taps in the best round, and the ratio to a minimal Flask endpoint that inserts one row into the
 same database (same settings, same gunicorn, same client, best of as many rounds), measured in the
 same run. Targets: at least 50% of that ceiling, p99 under 250 ms. With ``--secret`` the vote is
-secret: each phone keeps the receipt and change code its first tap set, every ballot takes or
-rewrites a slot of the box, and a worker whose box is stale reads it whole.
+secret: each phone keeps the receipt and change code its first tap set, every ballot rewrites its
+vote's box (one text, sorted by receipt), a worker whose box is stale reads the text again and
+applies what differs, and a thread folds SQLite's write-ahead log after the ballots.
 """
 
 from __future__ import annotations

@@ -58,9 +58,28 @@ def test_upgrading_a_database_with_ballots_keeps_the_open_votes_and_drops_no_tab
             conn.execute(text("INSERT INTO ballot_box (village, seq, sitting, vote, receipt, choice, time) "
                               "VALUES ('v', :seq, 's', :vote, :r, :c, '2026-01-01T00:00:00+08:00')"),
                          {"seq": seq, "vote": vote, "r": receipt, "c": choice})
-    upgrade(engine)
+    upgrade(engine, "0005")
     with engine.connect() as conn:
         box = sorted(tuple(r) for r in conn.execute(text("SELECT vote, receipt, choice FROM ballot_box")))
         village = conn.execute(text("SELECT name, revision, box_version FROM village")).one()
     assert box == [("open", "R2", "oppose"), ("open", "R3", "abstain")]
     assert tuple(village) == ("村", 5, 3)
+    # 0005 → 0006: one row per open vote, its ballots as text sorted by receipt; a secret vote
+    # opened without a ballot yet gets an empty box; nothing of the closed vote.
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO log_entry (village, height, parent_hash, type, payload, time, hash) "
+                          "VALUES ('v', 2, :p, 'vote_opened', :payload, '2026-01-01T00:00:00+08:00', :h)"),
+                     {"p": "a" * 64, "h": "b" * 64,
+                      "payload": '{"sitting":"s2","vote":"quiet","secret":true}'})
+        conn.execute(text("UPDATE ballot_box SET code_digest = :d WHERE receipt = 'R3'"), {"d": "c" * 64})
+    upgrade(engine)
+    with engine.connect() as conn:
+        boxes = sorted(tuple(r) for r in conn.execute(text("SELECT sitting, vote, ballots FROM ballot_box")))
+    assert boxes == [("s", "open", f"R2\t-\t\nR3\t0\t{'c' * 32}"), ("s2", "quiet", "")]
+    # And back: 0006 → 0005 gives a slot per ballot again.
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), "0005")
+    with engine.connect() as conn:
+        box = sorted(tuple(r) for r in conn.execute(text("SELECT vote, receipt, choice FROM ballot_box")))
+    assert box == [("open", "R2", "oppose"), ("open", "R3", "abstain")]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from helpers import Village
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -85,10 +89,9 @@ def test_secret_ballots_stay_apart_and_other_processes_see_them(store_url):
     repo = open_store(store_url)
     v = Village("v", repo)
     s, voters = _sitting_with_secret_vote(v, "m1")
-    box = _rows_obj(repo, BallotBoxRow)
-    assert sorted((b.receipt, b.choice) for b in box if b.receipt) == [
-        ("R0", "oppose"), ("R1", "approve"), ("R2", "approve")]  # the change rewrote its slot
-    assert len(box) == len(voters)  # one slot per person who may vote, made when the vote opened
+    (box,) = _rows_obj(repo, BallotBoxRow)  # one row for the vote, its text sorted by receipt
+    assert [line.split("\t")[:2] for line in box.ballots.split("\n")] == [
+        ["R0", "-"], ["R1", "+"], ["R2", "+"]]  # the change rewrote the box
     assert {"voter", "time", "seq"}.isdisjoint(BallotBoxRow.__table__.c.keys())
     ballots = _rows_obj(repo, BallotRow)
     assert {b.voter for b in ballots} == set(voters[:3]) and {b.choice for b in ballots} == {None}
@@ -157,3 +160,57 @@ def test_villages_are_separate_chains(store_url):
     assert Ledger("甲村", repo).verify().ok and Ledger("乙村", repo).checkpoint.height == 1
     with repo.engine.connect() as conn:
         assert conn.execute(text("select count(*) from log_entry where village = '乙村'")).scalar() == 1
+
+
+# -- the ballot box's text ---------------------------------------------------------------------
+
+_RECEIPTS = st.text(alphabet="ABCDEFGHJKMNPQRSTVWXYZ23456789-", min_size=1, max_size=9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_RECEIPTS, st.sampled_from(list(Choice)),
+                          st.one_of(st.none(), st.text(alphabet="0123456789abcdef", min_size=32,
+                                                       max_size=32))), max_size=40),
+       st.randoms(use_true_random=False))
+def test_a_box_text_depends_only_on_the_ballots_in_it(casts, rng):
+    """History independence: whatever order the ballots (and their changes) come in, and however
+    they are grouped into writes, the stored text is the same — the sorted lines of the ballots as
+    they end up — so nothing in it tells which came last. And what a catch-up applies covers every
+    ballot that differs from the text seen before."""
+    from deliberate.pmap import PMap
+    from deliberate.store.repository import _box_lines, _box_text, _changed
+
+    def written(order):
+        text, box, codes = "", PMap(), PMap()
+        for group in order:
+            before = text
+            for receipt, choice, digest in group:
+                box, codes = box.set(receipt, choice), codes.set(receipt, digest)
+            vote = SimpleNamespace(box=box, codes=codes)
+            text = _box_text(text, vote, {r for r, _, _ in group})
+            new = set(text.split("\n")) - set(before.split("\n")) if text else set()
+            assert new <= set(_changed(before, text).split("\n"))
+        return text, box, codes
+
+    final: dict = {}
+    for receipt, choice, digest in casts:
+        final[receipt] = (choice, digest)
+    text, _, _ = written([[cast] for cast in casts])
+    assert _box_lines(text) == sorted((r, ch, d) for r, (ch, d) in final.items())
+    # The same ballots, each voter's casts kept in their order, in another interleaving and
+    # grouping: the same text.
+    by_voter: dict = {}
+    for cast in casts:
+        by_voter.setdefault(cast[0], []).append(cast)
+    queues = list(by_voter.values())
+    order, group = [], []
+    while queues:
+        queue = rng.choice(queues)
+        group.append(queue.pop(0))
+        if not queue:
+            queues.remove(queue)
+        if rng.random() < 0.5:
+            order.append(group)
+            group = []
+    order.append(group)
+    assert written([g for g in order if g])[0] == text

@@ -3,10 +3,10 @@
 - ``village``: one row per village and the head of its chain; the row every append updates, so
   appends to one village are serialised on it (``revision`` is the optimistic lock).
 - ``log_entry``: the hash chain, insert-only (database triggers refuse UPDATE and DELETE).
-- ``ballot_box``: secret ballots of open votes, kept apart from the chain and from voters, in
-  slots made in random order when the vote opens; no time, no sequence, no order of arrival
-  (see :mod:`deliberate.store.repository`). Emptied when the vote closes (its closing entry
-  publishes the receipts). ``sealed_count``: a secret vote's card count until the close.
+- ``ballot_box``: secret ballots of open votes, kept apart from the chain and from voters: one row
+  per vote whose text, sorted by receipt, every ballot rewrites whole; no time, no sequence, no
+  order of arrival (see :mod:`deliberate.store.repository`). Emptied when the vote closes (its
+  closing entry publishes the receipts). ``sealed_count``: a secret vote's card count until the close.
 - projections — ``matter``, ``sitting``, ``attendance``, ``ballot``, ``vote_result``, ``notice``,
   ``objection``, ``progress`` — written in the same transaction as the append and rebuildable
   from the log at any time (``deliberate.store.projections.rebuild``). ``ballot`` has one row per
@@ -87,12 +87,14 @@ class LogEntryRow(SQLModel, table=True):
 
 
 class BallotBoxRow(SQLModel, table=True):
-    """A slot of a secret vote's ballot box: empty (``receipt`` NULL) until a ballot takes it.
+    """The box of one open secret vote: one row, whose text lists the ballots — a line each of
+    receipt, choice and change-code digest, tab-separated — sorted by receipt.
 
-    The key is the random ``slot``; SQLite keeps the table WITHOUT ROWID (its rows are ordered by
-    the key, not by insertion), and PostgreSQL's heap keeps the slots where they were made, in
-    random order, because a ballot UPDATEs an unindexed column of a half-empty page (fillfactor
-    50, set by the migration) rather than inserting a row at the end.
+    Every ballot replaces the whole text, so the row depends only on which ballots are in the box:
+    it carries one write's traces (its transaction id on PostgreSQL), the latest, which every
+    ballot shares. A row per ballot would carry each ballot's own, matching its voter's
+    ``took_part`` entry. On PostgreSQL the text is stored uncompressed (set by the migration):
+    random receipts and digests barely compress, and a write costs less without.
     """
 
     __tablename__ = "ballot_box"
@@ -100,10 +102,7 @@ class BallotBoxRow(SQLModel, table=True):
     village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
     sitting: str = Field(primary_key=True, max_length=200)
     vote: str = Field(primary_key=True, max_length=200)
-    slot: str = Field(primary_key=True, max_length=32)
-    receipt: str | None = Field(default=None, max_length=128)
-    choice: str | None = Field(default=None, max_length=16)
-    code_digest: str | None = Field(default=None, max_length=64)
+    ballots: str = Field(default="", sa_column=_text())
 
 
 class SealedCountRow(SQLModel, table=True):

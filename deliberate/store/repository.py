@@ -8,12 +8,14 @@ box was written since. A record that fails the check is never served: ``load`` r
 :class:`~deliberate.errors.ChainBroken` naming the first bad height, for every reader and writer of
 that village, until the record is restored. Reading takes no lock.
 
-The ballot box keeps no order. When a secret vote opens, its slots are made at once, one per person
-who may vote, under random keys; a first ballot takes a random empty slot, a change rewrites its
-slot, and the close empties the box (the closing entry publishes the receipts). No column holds a
-time or a sequence, SQLite's table has no rowid, and PostgreSQL's heap keeps the slots in the
-random order they were made in (see the model). What is left while a vote is open — PostgreSQL's
-transaction ids, the write-ahead log — is the running server's, and docs/security.md says so.
+The ballot box keeps no history. Each open secret vote has one row, whose text lists its ballots
+(receipt, choice, change-code digest) sorted by receipt — random strings the phones made — so the
+row is a function of the set of ballots alone: every write replaces the whole text, and nothing
+stored (no column, time, sequence, row order or transaction id) says which ballot came when, or
+with whose ``took_part`` entry, even in a copy taken while the vote is open. The close empties the
+box (the closing entry publishes the receipts). What the database engine keeps below the tables
+of a running server — SQLite's write-ahead log, which is folded in and truncated after each
+ballot; PostgreSQL's write-ahead log and old row versions — is said in docs/security.md.
 
 ``writing`` serialises the writers of one village on its row: the row is locked, the state caught
 up on the same connection, the command decided, and the update of the row (guarded by the
@@ -25,8 +27,9 @@ only after the commit.
 from __future__ import annotations
 
 import json
-import secrets
+import os
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
@@ -64,7 +67,8 @@ class _Cached:
     head: Checkpoint
     revision: int
     box_version: int
-    # The rows of each open secret vote's box as last read: a catch-up applies only what differs.
+    # The text of each open secret vote's box as last read or written, by (sitting, vote): a
+    # catch-up applies only the ballots that differ, and a write replaces only what it saw.
     box_rows: Any = None
 
 
@@ -85,29 +89,14 @@ class _Sql:
              "VALUES (?, ?, ?, ?, ?, ?, ?)")
     ENTRIES = ("SELECT height, parent_hash, type, payload, time, hash FROM log_entry "
                "WHERE village = ? AND height > ? AND height <= ? ORDER BY height")
-    # The ballot box: slots made empty when a vote opens, taken at random, rewritten in place.
-    SLOT = "INSERT INTO ballot_box (village, sitting, vote, slot) VALUES (?, ?, ?, ?)"
-    CLAIM = ("UPDATE ballot_box SET receipt = ?, choice = ?, code_digest = ? "
-             "WHERE village = ? AND sitting = ? AND vote = ? AND slot = "
-             "(SELECT slot FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ? "
-             "AND receipt IS NULL ORDER BY random() LIMIT 1)")
-    EXTRA = ("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice, code_digest) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?)")
-    # PostgreSQL, in a pipeline, cannot look at the claim's row count before the next statement:
-    # one statement takes a random empty slot, or adds one when none is left.
-    CLAIM_OR_ADD = ("WITH free AS (SELECT slot FROM ballot_box WHERE village = ? AND sitting = ? "
-                    "AND vote = ? AND receipt IS NULL ORDER BY random() LIMIT 1), "
-                    "taken AS (UPDATE ballot_box b SET receipt = ?, choice = ?, code_digest = ? "
-                    "FROM free WHERE b.village = ? AND b.sitting = ? AND b.vote = ? "
-                    "AND b.slot = free.slot RETURNING 1) "
-                    "INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice, code_digest) "
-                    "SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM taken)")
-    CHANGE = ("UPDATE ballot_box SET choice = ?, code_digest = ? "
-              "WHERE village = ? AND sitting = ? AND vote = ? AND receipt = ?")
+    # The ballot box: one row per open secret vote, its whole text replaced by each write, and
+    # only if it still holds what this process last saw (a box edited behind its back refuses).
+    BOX_OPEN = "INSERT INTO ballot_box (village, sitting, vote, ballots) VALUES (?, ?, ?, '')"
+    BOX_WRITE = ("UPDATE ballot_box SET ballots = ? "
+                 "WHERE village = ? AND sitting = ? AND vote = ? AND ballots = ?")
+    BOX_OF = "SELECT ballots FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
+    BOXES = "SELECT sitting, vote, ballots FROM ballot_box WHERE village = ?"
     EMPTY_BOX = "DELETE FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
-    ALL_SLOTS = "SELECT receipt, choice, code_digest FROM ballot_box WHERE village = ? AND sitting = ? AND vote = ?"
-    BOX_OF = ("SELECT receipt, choice, code_digest FROM ballot_box "
-              "WHERE village = ? AND sitting = ? AND vote = ? AND receipt IS NOT NULL")
     SEAL = ("INSERT INTO sealed_count (village, sitting, vote, tally, nonce) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (village, sitting, vote) DO UPDATE SET tally = excluded.tally, "
             "nonce = excluded.nonce")
@@ -116,8 +105,8 @@ class _Sql:
 
     def __init__(self, dialect: str) -> None:
         pg = dialect == "postgresql"
-        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "SLOT", "CLAIM", "EXTRA", "CLAIM_OR_ADD", "CHANGE",
-                     "EMPTY_BOX", "ALL_SLOTS", "BOX_OF", "SEAL", "UNSEAL", "SEALED_OF"):
+        for name in ("HEAD", "ENSURE", "MOVE", "ENTRY", "ENTRIES", "BOX_OPEN", "BOX_WRITE", "BOX_OF",
+                     "BOXES", "EMPTY_BOX", "SEAL", "UNSEAL", "SEALED_OF"):
             sql = getattr(_Sql, name)
             setattr(self, name.lower(), sql.replace("?", "%s") if pg else sql)
         self.head_locked = self.head + (" FOR UPDATE" if pg else "")
@@ -172,18 +161,15 @@ class _Head:
 
 def _write(conn: Connection, village: str, locked: _Head | None, expected: Checkpoint,
            box_version: int, entries: Sequence[Entry], private: Sequence[Any],
-           before: VillageState, state: VillageState, pipeline: Any = None,
-           box_rows: Any = None) -> _Cached:
+           state: VillageState, pipeline: Any = None, box_rows: Any = None) -> _Cached:
     """Append in the open transaction of ``conn``.
 
     ``locked``: the village row as read under lock, or None when the write validates a cached
     state; either way a stale ``state`` raises ConcurrencyConflict before anything commits.
-    ``before``: the state the commands were decided on (to tell a first secret ballot, which takes
-    a slot, from a change, which rewrites one).
+    ``box_rows``: the boxes' texts as this process last saw them (what each write replaces).
     """
     sql = _SQL[conn.dialect.name]
     driver = conn.connection.driver_connection
-    before_rows = box_rows
     if locked is not None and (locked.revision, locked.head_height, locked.head_hash) != (
             state.revision, expected.height, expected.hash):
         # Decided on a stale state: refuse before writing anything.
@@ -192,6 +178,7 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     head = entries[-1].checkpoint if entries else expected
     revision = state.revision + 1
     version = box_version + 1 if private else box_version
+    seen = dict(box_rows or {})
     try:
         move = driver.cursor()
         move.execute(sql.move, (head.height, head.hash, revision, version, village,
@@ -201,13 +188,10 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
             cur.executemany(sql.entry, [(village, e.height, e.parent_hash, e.type,
                                          canonical(e.payload).decode(), e.time, e.hash)
                                         for e in entries])
-            _open_boxes(cur, sql, village, entries, state)
-        if private:
-            _fill_box(conn.dialect.name, cur, sql, village, private, before)
-            if version % _MIX_EVERY == 0:
-                _mix_boxes(cur, sql, village, state)
+            _open_boxes(cur, sql, village, entries, seen)
+        boxes = _fill_boxes(driver, sql, village, private, state, seen) if private else ()
         if entries:
-            _close_boxes(cur, sql, village, entries)
+            _close_boxes(cur, sql, village, entries, seen)
         projections.apply(conn, village, entries, state)
         if pipeline is not None:
             pipeline.sync()  # the writes' results, before deciding to commit
@@ -221,87 +205,124 @@ def _write(conn: Connection, village: str, locked: _Head | None, expected: Check
     if move.rowcount != 1:
         # Someone else appended since the cached state: nothing of this commits.
         raise ConcurrencyConflict("err_conflict", expected=expected.height, actual=-1)
-    return _Cached(replace(state, revision=revision), head, revision, version, before_rows)
+    for (sitting, vote), written in boxes:
+        if written.rowcount != 1:
+            # The box is not what this process last read or wrote, though no writer of the
+            # village moved it: it was edited behind the application's back. Nothing commits.
+            held = _box_of(cur, sql, village, sitting, vote)
+            raise BallotBoxMismatch("err_box_mismatch", vote=vote, ballots=len(held),
+                                    participants=len(state.votes[sitting].box))
+    return _Cached(replace(state, revision=revision), head, revision, version, seen)
 
 
-_MIX_EVERY = 50  # box writes between two re-mixes of the open votes' boxes
+def _box_text(text: str, vote: Any, receipts: set[str]) -> str:
+    """The box's text after ``receipts`` were cast or changed: ``text`` (the box as last seen,
+    which the state's box matches) with those ballots' lines put in, as ``vote`` now holds them.
+
+    The text has one line per ballot — receipt, choice (``+``, ``-``, ``0``: each ballot rewrites
+    the whole box, so every byte of a line counts), change-code digest, tab-separated — sorted by
+    receipt, so the same ballots give the same text whatever order they came in. A ballot's line
+    is found by bisection over the text itself: a write costs a few searches and one copy of the
+    text, all in C, not a pass over the ballots."""
+    for receipt in receipts:
+        line = f"{receipt}\t{_MARK[vote.box[receipt]]}\t{vote.codes.get(receipt) or ''}"
+        at = _line_at(text, receipt + "\t")
+        if at > len(text):
+            text = f"{text}\n{line}" if text else line
+        elif text.startswith(receipt + "\t", at):
+            end = text.find("\n", at)
+            text = text[:at] + line + (text[end:] if end >= 0 else "")
+        else:
+            text = f"{text[:at]}{line}\n{text[at:]}"
+    return text
 
 
-def _mix_boxes(cur: Any, sql: _Sql, village: str, state: VillageState) -> None:
-    """Write each open secret vote's box afresh: every slot, taken or empty, under a new random
-    key, inserted in the order of those keys, by this one transaction.
-
-    A ballot takes its slot in the same transaction as its voter's ``took_part`` entry, and the
-    database keeps traces of that write while the vote is open — PostgreSQL stamps the row with the
-    transaction's id and keeps its new version in the order of the writes; SQLite's write-ahead
-    log holds both pages in one commit. Rewriting the whole box leaves every row with the same
-    transaction id and a place that says nothing, so a copy taken mid-vote links at most the
-    ballots written since the last mix (then the log is folded in: ``_forget_box_pages``)."""
-    for sitting, vote in state.votes.items():
-        if not vote.secret:
-            continue
-        key = (village, sitting, vote.id)
-        cur.execute(sql.all_slots, key)
-        rows = cur.fetchall()
-        cur.execute(sql.empty_box, key)
-        fresh = sorted((secrets.token_hex(16), *row) for row in rows)
-        cur.executemany(sql.extra, [(*key, *row) for row in fresh])
+def _line_at(text: str, key: str) -> int:
+    """Where, in a box's ``text``, the first line not sorting before ``key`` starts (one past the
+    end, if none). A tab sorts before any printable character, so the lines sort as their
+    receipts do, and the line of a receipt is the first not before ``receipt + "\t"``."""
+    lo, hi = 0, len(text) + 1  # line starts: lines from ``hi`` on do not sort before key
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = text.rfind("\n", lo, mid) + 1 or lo
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end] < key:
+            lo = end + 1
+        else:
+            hi = start
+    return lo
 
 
-def _open_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry],
-                state: VillageState) -> None:
-    """Make the slots of each secret vote that opens: one for each person who may vote, under
-    random keys, inserted in the order of those keys (an order that says nothing)."""
+def _box_lines(text: str) -> list[tuple[str, Choice, str | None]]:
+    """(receipt, choice, digest) of each ballot in a stored box. Receipts and digests are
+    printable, so neither a tab nor a line break can be part of one."""
+    found = []
+    for line in text.split("\n") if text else ():
+        receipt, mark, digest = line.split("\t")
+        found.append((receipt, _MARKED[mark], digest or None))
+    return found
+
+
+def _box_of(cur: Any, sql: _Sql, village: str, sitting: str, vote: str) -> list[tuple[str, Choice, str | None]]:
+    cur.execute(sql.box_of, (village, sitting, vote))
+    row = cur.fetchone()
+    return _box_lines(row[0]) if row is not None else []
+
+
+def _open_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry], seen: dict) -> None:
+    """Make an empty box for each secret vote that opens."""
     for entry in entries:
         if entry.type == "vote_opened" and entry.payload["secret"]:
-            sitting = state.sittings.get(entry.payload["sitting"])
-            size = len(sitting.roster.voters) if sitting is not None else 0
-            slots = sorted(secrets.token_hex(16) for _ in range(size))
-            cur.executemany(sql.slot, [(village, entry.payload["sitting"], entry.payload["vote"], s)
-                                       for s in slots])
+            key = (entry.payload["sitting"], entry.payload["vote"])
+            cur.execute(sql.box_open, (village, *key))
+            seen[key] = ""
 
 
-def _close_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry]) -> None:
+def _fill_boxes(driver: Any, sql: _Sql, village: str, private: Sequence[Any], state: VillageState,
+                seen: dict) -> list[tuple[tuple[str, str], Any]]:
+    """Write the private events: each box that received a ballot is written whole, as the state
+    after the command holds it, in place of the text last seen; a sealed card count replaces the
+    vote's. Returns each box's key and the cursor of its write, whose count the caller checks."""
+    cur = driver.cursor()
+    cast: dict[tuple[str, str], set[str]] = {}
+    for event in private:
+        key = (event.sitting, event.vote)
+        if type(event) is CardCountSealed:
+            cur.execute(sql.seal, (village, *key, canonical(encode(event.tally)).decode(), event.nonce))
+        else:
+            cast.setdefault(key, set()).add(event.receipt)
+    written = []
+    for key, receipts in cast.items():
+        vote = state.votes.get(key[0])
+        if vote is None or vote.id != key[1]:
+            continue  # closed by the same command: the close publishes it, and empties the box
+        before = seen.get(key, "")
+        text = _box_text(before, vote, receipts)
+        box = driver.cursor()
+        box.execute(sql.box_write, (text, village, *key, before))
+        written.append((key, box))
+        seen[key] = text
+    return written
+
+
+def _close_boxes(cur: Any, sql: _Sql, village: str, entries: Sequence[Entry], seen: dict) -> None:
     """For each secret vote that closes: the box in the database must hold exactly the ballots
     its closing entry publishes (ballots slipped into the box, or taken out, behind the process's
     back are refused here, whatever the process cached); then the box and the sealed count are
     emptied — the closing entry holds the ballots, and nothing per ballot stays behind."""
     for entry in entries:
         if entry.type == "vote_closed" and entry.payload["receipts_digest"] is not None:
-            key = (village, entry.payload["sitting"], entry.payload["vote"])
-            cur.execute(sql.box_of, key)
-            held = sorted((receipt, choice) for receipt, choice, _ in cur.fetchall())
+            sitting, vote = entry.payload["sitting"], entry.payload["vote"]
+            held = sorted((receipt, choice.value) for receipt, choice, _ in
+                          _box_of(cur, sql, village, sitting, vote))
             published = [(b["receipt"], b["choice"]) for b in entry.payload["ballots"]]
             if held != published:
-                raise BallotBoxMismatch("err_box_mismatch", vote=key[2], ballots=len(held),
+                raise BallotBoxMismatch("err_box_mismatch", vote=vote, ballots=len(held),
                                         participants=len(published))
-            cur.execute(sql.empty_box, key)
-            cur.execute(sql.unseal, key)
-
-
-def _fill_box(dialect: str, cur: Any, sql: _Sql, village: str, private: Sequence[Any],
-              before: VillageState) -> None:
-    """Write the private events: a first ballot takes a random empty slot (or adds one, if a vote
-    opened before slots existed has none left), a change rewrites the slot of its receipt, a
-    sealed card count replaces the vote's."""
-    taken: set[tuple[str, str, str]] = set()
-    for event in private:
-        key = (village, event.sitting, event.vote)
-        if type(event) is CardCountSealed:
-            cur.execute(sql.seal, (*key, canonical(encode(event.tally)).decode(), event.nonce))
-            continue
-        vote = before.votes.get(event.sitting)
-        known = vote is not None and vote.id == event.vote and event.receipt in vote.box
-        ballot = (event.receipt, event.choice.value, event.code_digest)
-        if known or (event.sitting, event.vote, event.receipt) in taken:
-            cur.execute(sql.change, (event.choice.value, event.code_digest, *key, event.receipt))
-        elif dialect == "postgresql":
-            cur.execute(sql.claim_or_add, (*key, *ballot, *key, *key, secrets.token_hex(16), *ballot))
-        else:
-            cur.execute(sql.claim, (*ballot, *key, *key))
-            if cur.rowcount != 1:
-                cur.execute(sql.extra, (*key, secrets.token_hex(16), *ballot))
-        taken.add((event.sitting, event.vote, event.receipt))
+            cur.execute(sql.empty_box, (village, sitting, vote))
+            cur.execute(sql.unseal, (village, sitting, vote))
+            seen.pop((sitting, vote), None)
 
 
 class _SqlWriter:
@@ -313,15 +334,15 @@ class _SqlWriter:
         self.state, self.head, self.box_version = cached.state, cached.head, cached.box_version
         self.box_rows = cached.box_rows
         self.stored: _Cached | None = None
-        self.emptied_box = False
+        self.wrote_box = self.emptied_box = False
 
     def append(self, entries: Sequence[Entry], private: Sequence[Any],
                state: VillageState) -> None:
         self.stored = _write(self.conn, self.village, self.locked, self.head, self.box_version,
-                             entries, private, self.state, state, self.pipeline, self.box_rows)
+                             entries, private, state, self.pipeline, self.box_rows)
+        self.wrote_box = self.wrote_box or bool(private)
         self.emptied_box = self.emptied_box or any(
-            e.type == "vote_closed" and e.payload["receipts_digest"] is not None for e in entries) or (
-            bool(private) and self.stored.box_version % _MIX_EVERY == 0)
+            e.type == "vote_closed" and e.payload["receipts_digest"] is not None for e in entries)
 
 
 def _entry(row: Any) -> Entry:
@@ -329,30 +350,86 @@ def _entry(row: Any) -> Entry:
 
 
 
-def _forget_box_pages(conn: Connection) -> None:
-    """After a secret vote's box is emptied or mixed, SQLite's write-ahead log still holds the
-    pages of its ballots, written in the order they came; fold it into the database (whose deleted
-    rows ``secure_delete`` zeroes) and truncate it — waiting a moment at most for readers, so a
-    busy sitting is not held up (a missed truncation is made at the next mix or close).
-    PostgreSQL's write-ahead log is the server's (see docs/security.md); its dead row versions are
-    vacuumed here."""
+def _fold_wal(driver: Any, wait_ms: int) -> bool:
+    """Fold SQLite's write-ahead log into the database and truncate it, waiting at most
+    ``wait_ms`` for readers and writers; whether the log is now empty."""
+    driver.execute(f"PRAGMA busy_timeout={wait_ms}")
+    try:
+        busy, frames, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        driver.execute("PRAGMA busy_timeout=60000")
+    return not busy and frames <= 0
+
+
+def _vacuum_box(conn: Connection) -> None:
+    """After a box is emptied at the close on PostgreSQL, vacuum its old row versions now (its
+    write-ahead log is the server's: see docs/security.md). On SQLite, :class:`_WalFolder`."""
     driver = conn.connection.driver_connection
-    if conn.dialect.name == "sqlite":
-        with suppress(Exception):
-            driver.execute("PRAGMA busy_timeout=200")
+    with suppress(Exception):
+        driver.autocommit = True
+        try:
+            driver.execute("VACUUM ballot_box")
+        finally:
+            driver.autocommit = False
+
+
+class _WalFolder:
+    """Folds SQLite's write-ahead log after each ballot, off the voter's path.
+
+    After a ballot is committed the log holds the box's previous text beside its new one, with the
+    voter's ``took_part`` entry in the same commit: compared, they name the ballot. A thread of
+    this process folds the log into the database and truncates it as soon as a ballot asks — one
+    fold for however many ballots came meanwhile — without waiting for readers; while they keep it
+    from truncating, it tries again every few milliseconds until the log is empty. The ballot's
+    answer does not wait for it (on a busy sitting that cost a sixth of the throughput); the close
+    of a secret vote, which empties the box, waits for it a moment. Deleted rows and freed pages
+    are zeroed (``secure_delete``, deliberate.store.engine), so folded, the old text is gone."""
+
+    _RETRY = 0.02  # seconds between tries while readers keep the log from being truncated
+    _GATHER = 0.05  # seconds a fold waits for the ballots that follow, so that one fold covers them
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._wanted = threading.Event()
+        self._done = threading.Condition()
+        self._asked = self._folded = 0  # ballots that asked for a fold; those a fold has covered
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def request(self) -> None:
+        with self._done:
+            self._asked += 1
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()  # one thread per process: a forked worker starts its own
+                self._thread = threading.Thread(target=self._run, name="deliberate-wal-fold",
+                                                daemon=True)
+                self._thread.start()
+        self._wanted.set()
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until a fold has covered every ballot so far; False if not within ``timeout``."""
+        with self._done:
+            return self._done.wait_for(lambda: self._folded >= self._asked, timeout)
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            time.sleep(self._GATHER)
+            self._wanted.clear()
+            with self._done:
+                covering = self._asked
             try:
-                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                driver.execute("PRAGMA busy_timeout=60000")
-    else:
-        # PostgreSQL keeps the emptied rows' old versions — each stamped with the transaction
-        # that wrote it, as is the voter's took_part entry — until a vacuum; do it now.
-        with suppress(Exception):
-            driver.autocommit = True
-            try:
-                driver.execute("VACUUM ballot_box")
-            finally:
-                driver.autocommit = False
+                with self._engine.connect() as conn:
+                    empty = _fold_wal(conn.connection.driver_connection, 0)
+            except Exception:  # a database gone or busy: try again shortly
+                empty = False
+            if empty:
+                with self._done:
+                    self._folded = max(self._folded, covering)
+                    self._done.notify_all()
+            else:
+                time.sleep(self._RETRY)
+                self._wanted.set()
 
 
 def _checked_replay(rows: Sequence[Any], cached: _Cached, head: Checkpoint) -> VillageState:
@@ -384,48 +461,78 @@ def _broken(height: int, reason: str) -> ChainBroken:
     return ChainBroken(height=height, reason=reason)
 
 
-def _ballot(sitting: str, vote: str, receipt: str, choice: str, digest: str | None) -> SecretBallotCast:
-    return SecretBallotCast(at=_NO_TIME, sitting=sitting, vote=vote, receipt=receipt,
-                            choice=Choice(choice), code_digest=digest)
-
-
 def _sealed(sitting: str, vote: str, tally: str, nonce: str) -> CardCountSealed:
     return CardCountSealed(at=_NO_TIME, sitting=sitting, vote=vote,
                            tally=Tally(**json.loads(tally)), nonce=nonce)
 
 
-_CHOICES = {c.value: c for c in Choice}
+_MARK = {Choice.APPROVE: "+", Choice.OPPOSE: "-", Choice.ABSTAIN: "0"}  # a choice, in a box's text
+_MARKED = {mark: choice for choice, mark in _MARK.items()}
 
 
-_Seen = dict[tuple[str, str], frozenset[Any]]
+_Seen = dict[tuple[str, str], str]  # (sitting, vote) -> the box's text
+
+
+def _changed(before: str, text: str) -> str:
+    """The lines of a box's ``text`` that may differ from its text ``before``: from the line where
+    the two first differ to the line where their common ending begins. A ballot or two written by
+    another process since touch a few lines; whether a run of characters is shared is monotone in
+    its length, so both ends are found by bisection, each step one comparison in C, without
+    splitting or hashing the whole box."""
+    n = min(len(before), len(text))
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if before[:mid] == text[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    start, lo, hi = lo, 0, n - lo
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if before[len(before) - mid:] == text[len(text) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    # From the start of the line holding the first differing character to the end of the line
+    # holding the last.
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", len(text) - lo)
+    return text[first:last if last >= 0 else len(text)]
 
 
 def _with_boxes(cur: Any, sql: _Sql, village: str, state: VillageState,
                 seen: _Seen | None) -> tuple[VillageState, _Seen]:
-    """``state`` with the boxes of its open secret votes as the database holds them now, and the
-    rows read (for the next time).
+    """``state`` with the boxes of its open secret votes as the database holds them now, and their
+    texts and lines (for the next time).
 
-    The box has no order to read "what is new" by, so a box written since the cache is read
-    whole (a few thousand short rows) and compared, as a set, with the rows read last time: only
-    the slots that differ are applied (one's own writes again, harmlessly); a box that lost a
-    ballot is rebuilt from its rows."""
+    A box's text says nothing of which ballot came last, so a box written since is compared with
+    the lines seen last: only the ballots that differ are applied; a box that lost a ballot is
+    rebuilt from its text."""
+    cur.execute(sql.boxes, (village,))
+    held = {(sitting, vote): text for sitting, vote, text in cur.fetchall()}
+    seen = seen or {}
     now_seen: _Seen = {}
     for sitting, vote in state.votes.items():
         if not vote.secret:
             continue
-        cur.execute(sql.box_of, (village, sitting, vote.id))
-        rows = frozenset(cur.fetchall())
-        now_seen[sitting, vote.id] = rows
+        key = (sitting, vote.id)
+        text = held.get(key, "")
+        now_seen[key] = text
+        before = seen.get(key)
+        if text == before:
+            continue  # as this process last saw it: the state already holds it
         box, codes, electronic = vote.box, vote.codes, vote.electronic
-        for receipt, choice, digest in rows - (seen or {}).get((sitting, vote.id), frozenset()):
-            chosen = _CHOICES[choice]
-            before = box.get(receipt)
-            if before is not chosen:
-                electronic = electronic.moved(before, chosen)
+        for receipt, chosen, digest in _box_lines(_changed(before, text) if before is not None else text):
+            was = box.get(receipt)
+            if was is not chosen:
+                electronic = electronic.moved(was, chosen)
             box, codes = box.set(receipt, chosen), codes.set(receipt, digest)
-        if len(box) != len(rows):  # a ballot gone from the database: read the box as it is
-            box = PMap({r: _CHOICES[ch] for r, ch, _ in rows})
-            codes = PMap({r: d for r, _, d in rows})
+        if len(box) != (text.count("\n") + 1 if text else 0):
+            # A ballot gone from the database: read the box as it is.
+            ballots = _box_lines(text)
+            box = PMap({r: ch for r, ch, _ in ballots})
+            codes = PMap({r: d for r, _, d in ballots})
             electronic = Tally.of(box.values())
         if box is not vote.box or codes is not vote.codes:
             state = updated(state, votes=state.votes.set(sitting, updated(
@@ -457,6 +564,12 @@ class SqlRepository:
         self._names: dict[str, str] = {}
         self._catch_up_locks: dict[str, threading.Lock] = {}
         self._broken: dict[str, tuple[int, ChainBroken]] = {}
+        self._folder = _WalFolder(engine) if engine.dialect.name == "sqlite" else None
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until SQLite's write-ahead log has been folded after the last ballot (a no-op on
+        PostgreSQL); False if it is still held after ``timeout`` seconds."""
+        return self._folder.settle(timeout) if self._folder is not None else True
 
     def _writer_connection(self) -> Connection:
         """A connection for one command, checked out of the pool and returned as the command
@@ -594,11 +707,12 @@ class SqlRepository:
         """The ballots in the boxes of open secret votes and their sealed card counts, in no
         meaningful order (the box keeps none); they carry no time."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(_B).where(_B.c.village == village,
-                                                 _B.c.receipt.is_not(None))).all()
+            boxes = conn.execute(select(_B).where(_B.c.village == village)).all()
             counts = conn.execute(select(_C).where(_C.c.village == village)).all()
-        for r in rows:
-            yield _ballot(r.sitting, r.vote, r.receipt, r.choice, r.code_digest)
+        for r in boxes:
+            for receipt, choice, digest in _box_lines(r.ballots):
+                yield SecretBallotCast(at=_NO_TIME, sitting=r.sitting, vote=r.vote, receipt=receipt,
+                                       choice=choice, code_digest=digest)
         for r in counts:
             yield _sealed(r.sitting, r.vote, r.tally, r.nonce)
 
@@ -658,8 +772,12 @@ class SqlRepository:
         if writer.stored is not None:
             with self._lock:
                 self._cache[village] = writer.stored
-        if writer.emptied_box:
-            _forget_box_pages(conn)
+        if self._folder is not None and (writer.wrote_box or writer.emptied_box):
+            self._folder.request()
+            if writer.emptied_box:  # the close waits a moment for it: the box's last pages go
+                self._folder.settle(1.0)
+        elif writer.emptied_box:
+            _vacuum_box(conn)
 
     def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
                private: Sequence[Any], state: VillageState) -> None:
@@ -667,9 +785,9 @@ class SqlRepository:
         with self.engine.connect().execution_options(write=True) as conn:
             with _pipeline(conn) as pipeline, conn.begin():
                 locked = _locked_head(conn, village)
-                before = self._caught_up(conn, village, locked).state
+                before = self._caught_up(conn, village, locked)
                 stored = _write(conn, village, locked, expected, locked.box_version, entries,
-                                private, before, state, pipeline)
+                                private, state, pipeline, before.box_rows)
             with self._lock:
                 self._cache[village] = stored
 

@@ -32,7 +32,7 @@ from deliberate.tally import Choice, Tally
 from deliberate.village import receipts_digest
 
 CHOICES = (Choice.APPROVE, Choice.OPPOSE, Choice.ABSTAIN)
-BOX_COLUMNS = {"village", "sitting", "vote", "slot", "receipt", "choice", "code_digest"}
+BOX_COLUMNS = {"village", "sitting", "vote", "ballots"}
 
 
 def _secret_vote(url: str, n: int = 60, changes: int = 10, seed: int = 7, voting: int | None = None):
@@ -74,6 +74,13 @@ def _sql(ledger: Ledger, query: str, **params):
         return conn.execute(text(query), params).all()
 
 
+def _box(ledger: Ledger) -> list[list[str]]:
+    """The open vote's box as a copy of the database shows it: (receipt, choice, digest) lines."""
+    rows = _sql(ledger, "SELECT ballots FROM ballot_box WHERE vote = 'v'")
+    assert len(rows) == 1  # one row for the whole vote
+    return [line.split("\t") for line in rows[0][0].split("\n")] if rows[0][0] else []
+
+
 def test_no_stored_column_or_row_order_links_a_voter_to_a_choice(store_url):
     ledger, voters, held = _secret_vote(store_url)
     took_part = [e for e in ledger.entries() if e.type == "took_part"]
@@ -86,28 +93,30 @@ def test_no_stored_column_or_row_order_links_a_voter_to_a_choice(store_url):
         if ledger.repository.engine.dialect.name == "postgresql" else \
         {row[1] for row in _sql(ledger, "PRAGMA table_info(ballot_box)")}
     assert columns == BOX_COLUMNS
-    rows = _sql(ledger, "SELECT * FROM ballot_box WHERE receipt IS NOT NULL")
+    lines = _box(ledger)
     times = {e.time for e in took_part} | {str(e.height) for e in took_part}
-    assert not any(str(value) in times for row in rows for value in row)
-    assert len(rows) == len(voters)
+    assert not any(value in times for line in lines for value in line)
+    marks = {Choice.APPROVE: "+", Choice.OPPOSE: "-", Choice.ABSTAIN: "0"}
+    assert sorted((r, ch) for r, ch, _ in lines) == sorted((r, marks[ch]) for r, (_, ch, _) in held.items())
 
-    # 2. No key of the box, and on SQLite not even the table's own order, follows the order of
-    # participation: for every pair of rows, is the earlier row's voter the earlier to take part?
-    # (0.5 is chance; the order of arrival gives 1.0.) PostgreSQL's heap order, like its
-    # transaction ids, follows the writes while the vote is open: docs/security.md says so, and
-    # (4) checks that nothing is left after the close.
+    # 2. The ballots' order in the box does not follow the order of participation: for every
+    # pair of ballots, is the earlier one's voter the earlier to take part? (0.5 is chance; the
+    # order of arrival gives 1.0.) The text is sorted by receipt, whatever came first.
     position = {person: i for i, person in enumerate(order)}
     owner = {receipt: person for receipt, (_, _, person) in held.items()}
-    orders = ["ORDER BY slot", "ORDER BY receipt", "ORDER BY code_digest", "ORDER BY choice, slot"]
-    if ledger.repository.engine.dialect.name != "postgresql":
-        orders.append("")  # WITHOUT ROWID: a plain scan (an export, .dump) is the key's order
-        with pytest.raises(Exception, match="rowid"):  # and there is no rowid to sort by
-            _sql(ledger, "SELECT rowid FROM ballot_box")
-    for how in orders:
-        receipts = [r for (r,) in _sql(ledger, f"SELECT receipt FROM ballot_box WHERE receipt IS NOT NULL {how}")]
-        # 1,770 pairs: chance gives 0.5 ± 0.05; the order of arrival would give 1.0.
-        assert 0.3 < _concordance([position[owner[r]] for r in receipts]) < 0.7, how
+    receipts = [r for r, _, _ in lines]
+    assert receipts == sorted(receipts)
+    # 1,770 pairs: chance gives 0.5 ± 0.05; the order of arrival would give 1.0.
+    assert 0.3 < _concordance([position[owner[r]] for r in receipts]) < 0.7
     assert _concordance(sorted(position.values())) == 1.0  # the measure sees an order when there is one
+    if ledger.repository.engine.dialect.name == "postgresql":
+        # The row carries one transaction id — the last ballot's, which every ballot in it shares.
+        joined = _sql(ledger, "SELECT count(*) FROM ballot_box b JOIN log_entry l "
+                              "ON b.xmin::text = l.xmin::text WHERE l.type = 'took_part'")
+        assert joined[0][0] <= 1
+    else:
+        with pytest.raises(Exception, match="rowid"):  # WITHOUT ROWID: no insertion order to read
+            _sql(ledger, "SELECT rowid FROM ballot_box")
 
     # 3. The per-person projection of a secret vote holds participation only.
     assert {ch for (ch,) in _sql(ledger, "SELECT choice FROM ballot WHERE vote = 'v'")} == {None}
@@ -118,12 +127,7 @@ def test_no_stored_column_or_row_order_links_a_voter_to_a_choice(store_url):
     assert _sql(ledger, "SELECT * FROM ballot_box WHERE vote = 'v'") == []
     assert _sql(ledger, "SELECT * FROM sealed_count WHERE vote = 'v'") == []
     if ledger.repository.engine.dialect.name == "postgresql":
-        # While the vote was open, a row of the box and its voter's took_part entry shared
-        # PostgreSQL's transaction id (docs/security.md says so); after the close no row is left
-        # to join, and the vacuum has taken their dead versions.
-        joined = _sql(ledger, "SELECT count(*) FROM ballot_box b JOIN log_entry l "
-                              "ON b.xmin::text = l.xmin::text WHERE l.type = 'took_part'")
-        assert joined == [(0,)]
+        # The box's old versions, each written with a ballot, are vacuumed with it.
         dead = _sql(ledger, "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'ballot_box'")
         assert dead in ([(0,)], [])
     closing = [e for e in ledger.entries() if e.type == "vote_closed"][-1]
@@ -131,6 +135,54 @@ def test_no_stored_column_or_row_order_links_a_voter_to_a_choice(store_url):
     assert published == sorted(held)  # sorted by receipt: no order of arrival
     assert Tally.of(ch for _, ch, _ in held.values()) == closing.event().electronic
     assert ledger.verify().ok
+
+
+def test_a_copy_taken_mid_vote_links_no_ballot(store_url):
+    """A copy of the database taken while the vote is open, after any ballot: the box is one row
+    whose text is a function of the set of ballots, so nothing in it — not PostgreSQL's
+    transaction id, not the order of the ballots — singles out the one its last write added."""
+    ledger, voters, _ = _secret_vote(store_url, n=30, changes=0, voting=20)
+    dialect = ledger.repository.engine.dialect.name
+    at = workers.VOTING + timedelta(minutes=30)
+    for i, person in enumerate(voters[20:]):
+        before = {r for r, _, _ in _box(ledger)}
+        receipt = f"LATE-{i:02d}-{secrets.token_hex(4)}"
+        at += timedelta(seconds=3)
+        ledger.handle(c.CastBallot("s", "v", person, Choice.APPROVE, receipt=receipt,
+                                   change_code=f"C-{person}"), at)
+        after = _box(ledger)
+        assert {r for r, _, _ in after} - before == {receipt}  # (what two copies would show)
+        # One copy: the text is the sorted ballots, whatever the last one was.
+        assert [r for r, _, _ in after] == sorted(r for r, _, _ in after)
+        if dialect == "postgresql":
+            # Every ballot in the box has the same transaction id: the row's.
+            ids = _sql(ledger, "SELECT xmin::text FROM ballot_box")
+            assert len(ids) == 1
+        else:
+            # SQLite's write-ahead log, which held the box's previous text beside the new one and
+            # the voter's took_part entry, is folded into the file and truncated moments after.
+            assert ledger.repository.settle()
+            wal = Path(ledger.repository.engine.url.database + "-wal")
+            assert not wal.exists() or wal.stat().st_size == 0
+    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    assert ledger.verify().ok and ledger.state.sittings["s"].results[-1].electronic.cast == 30
+
+
+def test_the_sqlite_file_mid_vote_holds_each_ballot_once(tmp_path):
+    """The SQLite file read byte by byte mid-vote, as a cadre copying it would: each ballot's
+    change-code digest appears once — in the box's current text — and no earlier text of the box
+    is left in a freed page or the write-ahead log to compare it with."""
+    url = f"sqlite:///{tmp_path / 'box.sqlite3'}"
+    ledger, _, _ = _secret_vote(url, n=40, changes=10)
+    digests = [d for _, _, d in _box(ledger)]
+    assert len(digests) == 40
+    assert ledger.repository.settle()  # the write-ahead log is folded moments after a ballot
+    files = [tmp_path / "box.sqlite3", tmp_path / "box.sqlite3-wal"]
+    content = b"".join(f.read_bytes() for f in files if f.exists())
+    counts = [content.count(d.encode()) for d in digests]
+    assert max(counts) == 1  # no second copy of any ballot, hence no earlier text of the box
+    # (A digest that straddles two of the file's pages is not found whole: a few may count 0.)
+    assert counts.count(1) >= 30
 
 
 def test_an_acknowledged_secret_ballot_survives_sigkill(store_url):
@@ -156,14 +208,13 @@ def test_an_acknowledged_secret_ballot_survives_sigkill(store_url):
 
 
 def _stuff(ledger: Ledger, n: int) -> None:
-    """The attack: ballots slipped into the open vote's box (into empty slots, and as new rows)."""
+    """The attack: ballots slipped into the open vote's box, in receipt order as the box keeps
+    them."""
     with ledger.repository.engine.begin() as conn:
-        conn.execute(text("UPDATE ballot_box SET receipt = 'FAKE-1', choice = 'approve' WHERE slot = "
-                          "(SELECT MIN(slot) FROM ballot_box WHERE receipt IS NULL)"))
-        for i in range(2, n + 1):
-            conn.execute(text("INSERT INTO ballot_box (village, sitting, vote, slot, receipt, choice) "
-                              "VALUES ('v', 's', 'v', :slot, :receipt, 'approve')"),
-                         {"slot": f"ff{i:030d}", "receipt": f"FAKE-{i}"})
+        text_ = conn.execute(text("SELECT ballots FROM ballot_box WHERE vote = 'v'")).scalar_one()
+        lines = text_.split("\n") + [f"FAKE-{i}\t+\t" for i in range(1, n + 1)]
+        conn.execute(text("UPDATE ballot_box SET ballots = :b WHERE vote = 'v'"),
+                     {"b": "\n".join(sorted(lines))})
 
 
 def test_ballots_slipped_into_the_box_stop_the_close(store_url):
@@ -175,21 +226,25 @@ def test_ballots_slipped_into_the_box_stop_the_close(store_url):
     with pytest.raises(BallotBoxMismatch) as refused:
         restarted.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
     assert refused.value.fields["participants"] == 30 and refused.value.fields["ballots"] > 30
-    # The running process reads the box again as soon as it is written (here: a voter changes
-    # their ballot); then it refuses too, and nothing is recorded.
+    # The running process, whose next ballot would write the box over the stuffed one, finds it
+    # is not the box it last wrote: the ballot is refused, and so is the close.
     receipt = next(iter(held))
     code, choice, person = held[receipt]
-    ledger.handle(c.CastBallot("s", "v", person, CHOICES[(CHOICES.index(choice) + 1) % 3],
-                               receipt=receipt, change_code=code), workers.VOTING + timedelta(hours=1))
+    with pytest.raises(BallotBoxMismatch):
+        ledger.handle(c.CastBallot("s", "v", person, CHOICES[(CHOICES.index(choice) + 1) % 3],
+                                   receipt=receipt, change_code=code), workers.VOTING + timedelta(hours=1))
     with pytest.raises(BallotBoxMismatch):
         ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
     assert ledger.checkpoint.height == height
+    assert "FAKE-1" in _sql(ledger, "SELECT ballots FROM ballot_box")[0][0]  # nothing was written over
 
 
 def test_a_ballot_taken_out_of_the_box_stops_the_close(store_url):
     ledger, _, held = _secret_vote(store_url, n=20, changes=0)
     with ledger.repository.engine.begin() as conn:
-        conn.execute(text("DELETE FROM ballot_box WHERE receipt = :r"), {"r": next(iter(held))})
+        kept = [line for line in conn.execute(text("SELECT ballots FROM ballot_box")).scalar_one().split("\n")
+                if not line.startswith(next(iter(held)) + "\t")]
+        conn.execute(text("UPDATE ballot_box SET ballots = :b"), {"b": "\n".join(kept)})
     with pytest.raises(BallotBoxMismatch):
         Ledger("v", open_store(store_url, migrate=False)).handle(
             c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
@@ -264,9 +319,7 @@ def test_a_closed_votes_box_leaves_nothing_in_the_sqlite_file(tmp_path):
     no change-code digest — which only the box ever held — is left in the database or its log."""
     url = f"sqlite:///{tmp_path / 'box.sqlite3'}"
     ledger, _, _ = _secret_vote(url, n=40, changes=10)
-    with ledger.repository.engine.connect() as conn:
-        digests = [d for (d,) in conn.execute(text("SELECT code_digest FROM ballot_box "
-                                                   "WHERE receipt IS NOT NULL"))]
+    digests = [d for _, _, d in _box(ledger)]
     assert len(digests) == 40
     ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
     # Copied while the server still runs (its connections open), as a cadre would.
@@ -276,38 +329,21 @@ def test_a_closed_votes_box_leaves_nothing_in_the_sqlite_file(tmp_path):
     assert not [d for d in digests if d.encode() in content]
 
 
-def test_a_copy_taken_mid_vote_links_at_most_the_ballots_since_the_last_mix(store_url, monkeypatch):
-    """A copy of the database taken while the vote is open. Every few box writes the whole box is
-    written afresh; what a copy can still join to a took_part entry is at most what came since."""
-    import deliberate.store.repository as repository
+def test_a_backup_taken_mid_vote_holds_each_ballot_once(tmp_path):
+    """``sqlite3 deliberate.sqlite3 ".backup copy"`` (the backup the storage guide gives) taken
+    right after a ballot, before anything is folded: the copy holds the box as it stands — each
+    ballot once, no earlier text of the box to compare it with."""
+    import sqlite3
 
-    monkeypatch.setattr(repository, "_MIX_EVERY", 16)
-    ledger, voters, held = _secret_vote(store_url, n=53, changes=0, voting=48)  # the 48th mixes
-    dialect = ledger.repository.engine.dialect.name
-
-    def one_to_one() -> list[int]:
-        joined = _sql(ledger, "SELECT l.height, count(*) FROM ballot_box b JOIN log_entry l "
-                              "ON b.xmin::text = l.xmin::text WHERE l.type = 'took_part' GROUP BY l.height")
-        return [h for h, n in joined if n == 1]
-
-    if dialect == "postgresql":
-        # Every slot now carries the mixing transaction's id: no ballot stands alone.
-        assert one_to_one() == []
-        position = {e.payload["voter"]: i for i, e in enumerate(
-            e for e in ledger.entries() if e.type == "took_part")}
-        owner = {r: person for r, (_, _, person) in held.items()}
-        heap = [r for (r,) in _sql(ledger, "SELECT receipt FROM ballot_box WHERE receipt IS NOT NULL")]
-        assert 0.3 < _concordance([position[owner[r]] for r in heap]) < 0.7  # the heap's order: chance
-    else:
-        # The ballots' pages were folded into the file and the write-ahead log truncated.
-        wal = Path(ledger.repository.engine.url.database + "-wal")
-        assert not wal.exists() or wal.stat().st_size == 0
-    at = workers.VOTING + timedelta(minutes=30)
-    for person in voters[48:]:
-        at += timedelta(seconds=3)
-        ledger.handle(c.CastBallot("s", "v", person, Choice.APPROVE, receipt=f"LATE-{person}",
-                                   change_code=f"C-{person}"), at)
-    if dialect == "postgresql":
-        assert len(one_to_one()) <= 5  # at most the ballots since the mix
-    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
-    assert ledger.verify().ok and ledger.state.sittings["s"].results[-1].electronic.cast == 53
+    url = f"sqlite:///{tmp_path / 'box.sqlite3'}"
+    ledger, voters, _ = _secret_vote(url, n=40, changes=0, voting=39)
+    ledger.handle(c.CastBallot("s", "v", voters[39], Choice.OPPOSE, receipt="LAST-0001",
+                               change_code="CODE-0001"), workers.VOTING + timedelta(minutes=30))
+    source = sqlite3.connect(tmp_path / "box.sqlite3")
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        source.backup(copy)
+    source.close()
+    digests = [d for _, _, d in _box(ledger)]
+    content = (tmp_path / "copy.sqlite3").read_bytes()
+    counts = [content.count(d.encode()) for d in digests]
+    assert max(counts) == 1 and counts.count(1) >= 30
