@@ -156,9 +156,11 @@ def _dataclass_decoder(cls: type, skip: frozenset[str] = frozenset()) -> Decoder
     fields = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
     # A field added later with a default (e.g. the account of a teller entry) may be missing
     # from an entry written before it existed: it decodes to the default, and the entry's hash,
-    # taken over the payload as written, still holds. Any other difference is malformed.
-    defaults = {f.name: f.default for f in dataclasses.fields(cls)
-                if f.name not in skip and f.default is not dataclasses.MISSING}
+    # taken over the payload as written, still holds. Any other difference is malformed. The
+    # defaults are kept encoded, since they pass through the field's decoder like the payload.
+    defaults = {f.name: encode(f.default if f.default is not dataclasses.MISSING else f.default_factory())
+                for f in dataclasses.fields(cls) if f.name not in skip
+                and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)}
     namespace: dict[str, Any] = {"C": cls, "N": len(fields), "KEYS": frozenset(fields),
                                  "OPTIONAL": frozenset(defaults), "DEFAULTS": defaults}
     lines = ["def build(v, **extra):",

@@ -59,9 +59,13 @@ _REPLACERS: dict[type, Callable[..., Any]] = {}
 
 
 def _replacer(cls: type) -> Callable[..., Any]:
-    names = [f.name for f in dataclasses.fields(cls) if f.init]
-    params = ", ".join(f"{n}=_M" for n in names)
-    args = ", ".join(f"o.{n} if {n} is _M else {n}" for n in names)
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    params = ", ".join(f"{f.name}=_M" for f in fields)
+    # Positional where the class allows it (the fast path); by keyword, after those, where it does
+    # not — the events are keyword-only.
+    fields.sort(key=lambda f: f.kw_only)
+    args = ", ".join(f"{f.name + '=' if f.kw_only else ''}o.{f.name} if {f.name} is _M else {f.name}"
+                     for f in fields)
     namespace: dict[str, Any] = {"_M": _MISSING, "C": cls}
     exec(f"def replace(o, *, {params}):\n    return C({args})", namespace)
     return namespace["replace"]

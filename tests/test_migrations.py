@@ -83,3 +83,40 @@ def test_upgrading_a_database_with_ballots_keeps_the_open_votes_and_drops_no_tab
     with engine.connect() as conn:
         box = sorted(tuple(r) for r in conn.execute(text("SELECT vote, receipt, choice FROM ballot_box")))
     assert box == [("open", "R2", "oppose"), ("open", "R3", "abstain")]
+
+
+def test_0007_drops_the_unread_projections_and_keeps_the_ballots(store_url):
+    """0006 → 0007 on a database in use: the seven projections nothing read are gone, the ballot
+    projection (the database's guard of one ballot per person) keeps its rows; and back, the seven
+    come again empty, for ``db rebuild`` of that version to fill."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import text
+
+    dropped = {"matter", "sitting", "attendance", "vote_result", "notice", "objection", "progress"}
+    engine = make_engine(store_url)
+    upgrade(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO village (id, name, head_height, head_hash, revision, box_version, "
+                          "settings, created_at) VALUES ('v', '村', 0, :h, 0, 0, '{}', :t)"),
+                     {"h": "0" * 64, "t": datetime.now(UTC)})
+        conn.execute(text("INSERT INTO ballot (village, sitting, vote, voter, choice, height) "
+                          "VALUES ('v', 's', 'v1', 'p1', 'approve', 7), ('v', 's', 'v1', 'p2', NULL, 8)"))
+        conn.execute(text("INSERT INTO matter (village, id, title, stage, procedure, amount, spent, raised_by) "
+                          "VALUES ('v', 'm1', '修路', 'proposal', 'statutory', NULL, 0, 'p1')"))
+    assert dropped <= set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert dropped.isdisjoint(inspect(engine).get_table_names())
+    ballots = "SELECT voter, choice, height FROM ballot ORDER BY voter"
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(ballots))] == [("p1", "approve", 7), ("p2", None, 8)]
+    command.downgrade(alembic_config(engine), "0006")
+    assert dropped <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM matter")).scalar() == 0
+        assert len(conn.execute(text(ballots)).all()) == 2
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []

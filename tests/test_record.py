@@ -137,11 +137,3 @@ def test_an_entry_of_an_unknown_type_or_shape_is_refused(chain):
     bad = replace(chain[0], payload={**chain[0].payload, "title": 7})
     with pytest.raises(MalformedEntry):
         list(events_of([bad]))
-
-
-def test_every_entry_decodes_to_the_event_it_records(chain):
-    from deliberate.codec import encode_event
-
-    for entry in chain:
-        type_, payload, at = encode_event(entry.event())
-        assert (type_, payload, at.isoformat()) == (entry.type, entry.payload, entry.time)

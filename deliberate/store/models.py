@@ -1,4 +1,4 @@
-"""The store's tables (SQLModel): the log, the ballot box, projections, and the roster.
+"""The store's tables (SQLModel): the log, the ballot box, the ballot projection, and the roster.
 
 - ``village``: one row per village and the head of its chain; the row every append updates, so
   appends to one village are serialised on it (``revision`` is the optimistic lock).
@@ -7,10 +7,12 @@
   per vote whose text, sorted by receipt, every ballot rewrites whole; no time, no sequence, no
   order of arrival (see :mod:`deliberate.store.repository`). Emptied when the vote closes (its
   closing entry publishes the receipts). ``sealed_count``: a secret vote's card count until the close.
-- projections — ``matter``, ``sitting``, ``attendance``, ``ballot``, ``vote_result``, ``notice``,
-  ``objection``, ``progress`` — written in the same transaction as the append and rebuildable
-  from the log at any time (``deliberate.store.projections.rebuild``). ``ballot`` has one row per
-  person per vote: the unique key is the second guard, after the core, of one person one ballot.
+- the one projection, ``ballot``: one row per person per vote, written in the same transaction as
+  the append and rebuildable from the log at any time (``deliberate.store.projections.rebuild``);
+  its key is the second guard, after the core, of one person one ballot. Pages, the API and the
+  command line read the village's state, not tables: the seven other projections (``matter``,
+  ``sitting``, ``attendance``, ``vote_result``, ``notice``, ``objection``, ``progress``) had no
+  reader and migration 0007 dropped them.
 - personal data kept out of the public log: ``personal`` (who lodged an objection or a submission
   and how to reach them) and ``attachment_file`` (the files progress entries name by SHA-256).
 - officials: ``account``, their ``login_session`` (one row per login, so logging out ends it on the
@@ -29,7 +31,6 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "AccountRow",
     "AttachmentFileRow",
-    "AttendanceRow",
     "BallotBoxRow",
     "BallotRow",
     "HouseholdRow",
@@ -37,19 +38,13 @@ __all__ = [
     "LogEntryRow",
     "LoginAttemptRow",
     "LoginSessionRow",
-    "MatterRow",
-    "NoticeRow",
-    "ObjectionRow",
     "PartyMembershipRow",
     "PersonRow",
     "PersonalRow",
-    "ProgressRow",
     "RepresentationRow",
     "SealedCountRow",
     "SeatRow",
-    "SittingRow",
     "VillageRow",
-    "VoteResultRow",
     "metadata",
 ]
 
@@ -117,44 +112,6 @@ class SealedCountRow(SQLModel, table=True):
     nonce: str = Field(max_length=128)
 
 
-class MatterRow(SQLModel, table=True):
-    __tablename__ = "matter"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    id: str = Field(primary_key=True, max_length=200)
-    title: str = Field(max_length=500)
-    stage: str = Field(max_length=32, index=True)
-    procedure: str = Field(max_length=100)
-    amount: int | None = None
-    spent: int = 0
-    raised_by: str = Field(max_length=200)
-
-
-class SittingRow(SQLModel, table=True):
-    __tablename__ = "sitting"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    id: str = Field(primary_key=True, max_length=200)
-    body: str = Field(max_length=64)
-    rule: str = Field(max_length=200)
-    state: str = Field(max_length=32)
-    scheduled_for: datetime
-    place: str = Field(max_length=500)
-    agenda: str = Field(sa_column=_text())  # JSON list of matter ids
-    expected: int
-    present: int
-    open_vote: str | None = Field(default=None, max_length=200)
-
-
-class AttendanceRow(SQLModel, table=True):
-    """Who is present in a sitting now (a row is removed when the person checks out)."""
-
-    __tablename__ = "attendance"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    sitting: str = Field(primary_key=True, max_length=200)
-    person: str = Field(primary_key=True, max_length=200)
-    household: str | None = Field(default=None, max_length=200)
-    since: str = Field(max_length=40)
-
-
 class BallotRow(SQLModel, table=True):
     """One row per person per vote; ``choice`` is NULL for a secret vote (only participation)."""
 
@@ -168,69 +125,6 @@ class BallotRow(SQLModel, table=True):
     voter: str = Field(max_length=200)
     choice: str | None = Field(default=None, max_length=16)
     height: int  # the entry that recorded it last
-
-
-class VoteResultRow(SQLModel, table=True):
-    __tablename__ = "vote_result"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    sitting: str = Field(primary_key=True, max_length=200)
-    vote: str = Field(primary_key=True, max_length=200)
-    matter: str = Field(max_length=200, index=True)
-    stage: str = Field(max_length=32)
-    body: str = Field(max_length=64)
-    rule: str = Field(max_length=200)
-    motion: str = Field(sa_column=_text())
-    secret: bool
-    expected: int
-    present: int
-    approve: int
-    oppose: int
-    abstain: int
-    cards_approve: int | None = None
-    cards_oppose: int | None = None
-    cards_abstain: int | None = None
-    quorate: bool
-    passed: bool
-    action: str = Field(max_length=32)
-    opened_at: datetime
-    closed_at: datetime
-    receipts_digest: str | None = Field(default=None, max_length=64)
-
-
-class NoticeRow(SQLModel, table=True):
-    __tablename__ = "notice"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    matter: str = Field(primary_key=True, max_length=200)
-    number: int = Field(primary_key=True)
-    stage: str = Field(max_length=32)
-    published_on: date
-    first_day: date
-    last_day: date
-    contacts: str = Field(sa_column=_text())
-    issued_by: str = Field(max_length=500)
-
-
-class ObjectionRow(SQLModel, table=True):
-    __tablename__ = "objection"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    matter: str = Field(primary_key=True, max_length=200)
-    id: str = Field(primary_key=True, max_length=200)
-    notice: int
-    lodged_on: date
-    text: str = Field(sa_column=_text())
-    answered_on: date | None = None
-    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    upheld: bool | None = None
-
-
-class ProgressRow(SQLModel, table=True):
-    __tablename__ = "progress"
-    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
-    matter: str = Field(primary_key=True, max_length=200)
-    entry: str = Field(primary_key=True, max_length=200)
-    on: date
-    description: str = Field(sa_column=_text())
-    spent: int
 
 
 class HouseholdRow(SQLModel, table=True):

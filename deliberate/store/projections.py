@@ -1,10 +1,20 @@
-"""Projections: query-friendly tables derived from the log, written with every append.
+"""Projections: tables derived from the log, written in the same transaction as each append.
 
-Two kinds of update, both applied in the append's transaction:
+One projection is kept, because something other than a test relies on it:
 
-- per entry, in order: who is present (``attendance``) and each person's ballot (``ballot``);
-- per object touched, from the new state: ``matter``, ``sitting``, ``vote_result``, ``notice``,
-  ``objection``, ``progress``.
+- ``ballot``: a row per person per vote (``choice`` NULL for a secret vote: participation only),
+  keyed by (village, sitting, vote, voter). The key is the database's guard, after the core's,
+  of one person one ballot; a changed ballot replaces the row.
+
+Pages, the HTTP API and the command line read the village's state, which the store caches and
+catches up from the log; the seven other tables once written here (``matter``, ``sitting``,
+``attendance``, ``vote_result``, ``notice``, ``objection``, ``progress``) were read by nothing but
+tests, and migration 0007 dropped them.
+
+What each event writes is decided per event class: :data:`PROJECTED` maps each class that writes
+a projection to it, and :data:`NOT_PROJECTED` names every other class with the reason it writes
+none. Every event class of :mod:`deliberate.events` is in exactly one of the two (checked by
+tests/test_projections.py), so a new event fails the tests until someone decides.
 
 :func:`rebuild` deletes a village's projections and writes them again from its log, which is the
 proof that they hold nothing the log does not.
@@ -12,190 +22,152 @@ proof that they hold nothing the log does not.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete
 
-from deliberate.record import Entry
-from deliberate.state import Matter, Sitting, VillageState, VoteResult
-
-from .models import (
-    AttendanceRow,
-    BallotRow,
-    MatterRow,
-    NoticeRow,
-    ObjectionRow,
-    ProgressRow,
-    SittingRow,
-    VoteResultRow,
+from deliberate.events import (
+    EVENT_TYPES,
+    BallotCast,
+    CardCountConfirmed,
+    CardCountEntered,
+    CardCountSealed,
+    CheckedIn,
+    CheckedOut,
+    ImplementationCompleted,
+    MatterRaised,
+    MatterReturned,
+    MatterWithdrawn,
+    MinutesRecorded,
+    NoticeClosed,
+    NoticePublished,
+    ObjectionAnswered,
+    ObjectionLodged,
+    PlanAmended,
+    ProgressRecorded,
+    SecretBallotCast,
+    SittingAdjourned,
+    SittingClosed,
+    SittingConvened,
+    SittingOpened,
+    SubmissionAnswered,
+    SubmissionLodged,
+    SubmissionTakenUp,
+    TellersAppointed,
+    TookPart,
+    TownshipReviewed,
+    VoteClosed,
+    VoteOpened,
 )
+from deliberate.record import Entry
+from deliberate.state import VillageState
 
-__all__ = ["PROJECTIONS", "apply", "rebuild"]
+from .models import BallotRow
 
-PROJECTIONS = (AttendanceRow, BallotRow, VoteResultRow, NoticeRow, ObjectionRow, ProgressRow,
-               SittingRow, MatterRow)
-
-_MATTER_EVENTS = frozenset({"matter_raised", "plan_amended", "matter_returned",
-                            "matter_withdrawn", "township_reviewed", "notice_closed",
-                            "objection_answered", "progress_recorded",
-                            "implementation_completed", "vote_closed", "vote_opened",
-                            "sitting_convened", "sitting_adjourned", "sitting_closed"})
-_SITTING_EVENTS = frozenset({"sitting_convened", "checked_in", "checked_out", "tellers_appointed",
-                             "sitting_opened", "vote_opened", "vote_closed", "sitting_adjourned",
-                             "sitting_closed"})
+__all__ = ["BALLOT", "NOT_PROJECTED", "PROJECTED", "PROJECTIONS", "Projection", "apply", "rebuild"]
 
 
-def _upsert(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    t = table.__table__
-    keys = [c.name for c in t.primary_key.columns]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(t)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys, set_={c.name: stmt.excluded[c.name] for c in t.columns
-                                   if c.name not in keys})
-    conn.execute(stmt, list(rows))
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: hashed by identity, a key in rebuild
+class Projection:
+    """A table derived from the log: each entry of a class it follows upserts one row on the
+    table's primary key, so the latest entry for a key wins.
+
+    ``row`` gives the row's values from the entry's payload — the entry is not decoded into its
+    event, since the ballot is the hot path of a vote — in the order of ``upsert``'s columns.
+    ``upsert`` is plain SQL on the driver, by dialect (portable: SQLite ≥ 3.24 and PostgreSQL).
+    """
+
+    table: Any  # the SQLModel row class
+    row: Callable[[str, Entry], tuple[Any, ...]]
+    upsert: Mapping[str, str]
 
 
-def _matter_row(village: str, m: Matter) -> dict[str, Any]:
-    return {"village": village, "id": m.id, "title": m.title, "stage": m.stage.value,
-            "procedure": m.procedure.name, "amount": m.amount, "spent": m.spent,
-            "raised_by": m.raised_by}
+def _by_dialect(sql: str) -> Mapping[str, str]:
+    return MappingProxyType({"sqlite": sql, "postgresql": sql.replace("?", "%s")})
 
 
-def _sitting_row(village: str, s: Sitting, state: VillageState) -> dict[str, Any]:
-    vote = state.votes.get(s.id)
-    return {"village": village, "id": s.id, "body": s.body.value, "rule": s.rule.name,
-            "state": s.state.value, "scheduled_for": s.scheduled_for, "place": s.place,
-            "agenda": json.dumps(list(s.agenda), ensure_ascii=False),
-            "expected": s.attendance().expected, "present": s.voters_present,
-            "open_vote": vote.id if vote else None}
+def _ballot_row(village: str, entry: Entry) -> tuple[Any, ...]:
+    p = entry.payload
+    # A secret vote's TookPart has no choice: its row says only that the person took part.
+    return village, p["sitting"], p["vote"], p["voter"], p.get("choice"), entry.height
 
 
-def _result_row(village: str, r: VoteResult) -> dict[str, Any]:
-    cards = r.cards
-    return {"village": village, "sitting": r.sitting, "vote": r.vote, "matter": r.matter,
-            "stage": r.stage.value, "body": r.body.value, "rule": r.rule.name, "motion": r.motion,
-            "secret": r.secret, "expected": r.attendance.expected, "present": r.attendance.present,
-            "approve": r.tally.approve, "oppose": r.tally.oppose, "abstain": r.tally.abstain,
-            "cards_approve": cards.approve if cards else None,
-            "cards_oppose": cards.oppose if cards else None,
-            "cards_abstain": cards.abstain if cards else None, "quorate": r.quorate,
-            "passed": r.passed, "action": r.action.value, "opened_at": r.opened_at,
-            "closed_at": r.closed_at, "receipts_digest": r.receipts_digest}
+BALLOT = Projection(BallotRow, _ballot_row, _by_dialect(
+    "INSERT INTO ballot (village, sitting, vote, voter, choice, height) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (village, sitting, vote, voter) "
+    "DO UPDATE SET choice = excluded.choice, height = excluded.height"))
+
+# Event class → the projection its entries write.
+PROJECTED: Mapping[type, Projection] = MappingProxyType({BallotCast: BALLOT, TookPart: BALLOT})
+
+_MATTER = ("a matter's stage, plan, notices, objections and progress are read from the village "
+           "state; the matter, notice, objection and progress tables had no reader (dropped by 0007)")
+_SITTING = ("a sitting and who is present are read from the village state; the sitting and "
+            "attendance tables had no reader (dropped by 0007)")
+_VOTE = ("a vote's counts and result are read from the village state; the vote_result table had no "
+         "reader (dropped by 0007)")
+_SUBMISSION = "a villager's submission is read from the village state; no table ever held it"
+_PRIVATE = ("never an entry of the log: the store keeps it apart (ballot_box, sealed_count) and "
+            "never passes it here")
+
+# Event class → why its entries write no projection.
+NOT_PROJECTED: Mapping[type, str] = MappingProxyType({
+    MatterRaised: _MATTER, PlanAmended: _MATTER, MatterReturned: _MATTER, MatterWithdrawn: _MATTER,
+    TownshipReviewed: _MATTER, NoticePublished: _MATTER, ObjectionLodged: _MATTER,
+    ObjectionAnswered: _MATTER, NoticeClosed: _MATTER, ProgressRecorded: _MATTER,
+    ImplementationCompleted: _MATTER,
+    SittingConvened: _SITTING, CheckedIn: _SITTING, CheckedOut: _SITTING, TellersAppointed: _SITTING,
+    SittingOpened: _SITTING, MinutesRecorded: _SITTING, SittingAdjourned: _SITTING,
+    SittingClosed: _SITTING,
+    VoteOpened: _VOTE, CardCountEntered: _VOTE, CardCountConfirmed: _VOTE, VoteClosed: _VOTE,
+    SubmissionLodged: _SUBMISSION, SubmissionTakenUp: _SUBMISSION, SubmissionAnswered: _SUBMISSION,
+    SecretBallotCast: _PRIVATE, CardCountSealed: _PRIVATE,
+})
+
+# The projections' tables, each once.
+PROJECTIONS: tuple[Any, ...] = tuple(dict.fromkeys(p.table for p in PROJECTED.values()))
+
+# The entry's type names its class through the codec's one table: no hand-kept set of strings.
+_BY_TYPE: Mapping[str, Projection] = MappingProxyType(
+    {name: PROJECTED[cls] for name, cls in EVENT_TYPES.items() if cls in PROJECTED})
 
 
-def _matter_children(village: str, m: Matter) -> tuple[list, list, list]:
-    notices = [{"village": village, "matter": m.id, "number": n.number, "stage": n.stage.value,
-                "published_on": n.published_on, "first_day": n.period.first,
-                "last_day": n.period.last, "contacts": n.contacts, "issued_by": n.issued_by}
-               for n in m.notices]
-    objections = [{"village": village, "matter": m.id, "id": o.id, "notice": o.notice,
-                   "lodged_on": o.lodged_on, "text": o.text, "answered_on": o.answered_on,
-                   "answer": o.answer, "upheld": o.upheld} for o in m.objections]
-    progress = [{"village": village, "matter": m.id, "entry": p.entry, "on": p.on,
-                 "description": p.description, "spent": p.spent} for p in m.progress]
-    return notices, objections, progress
-
-
-def apply(conn: Connection, village: str, entries: Iterable[Entry], state: VillageState) -> None:
-    """Bring the projections up to date with ``entries``, whose result is ``state``."""
-    matters: set[str] = set()
-    sittings: set[str] = set()
-    results: set[tuple[str, str]] = set()
+def _rows(village: str, entries: Iterable[Entry]) -> Iterator[tuple[Projection, tuple[Any, ...]]]:
+    by_type = _BY_TYPE
     for entry in entries:
-        p, kind = entry.payload, entry.type
-        if kind == "ballot_cast" or kind == "took_part":
-            _upsert_ballot(conn, village, p["sitting"], p["vote"], p["voter"], p.get("choice"),
-                           entry.height)
-            continue  # the hot path: nothing else changes
-        if kind == "checked_in":
-            person = p["person"]
-            household = state.sittings[p["sitting"]].roster.households.get(person)
-            conn.execute(insert(AttendanceRow.__table__).values(
-                village=village, sitting=p["sitting"], person=person, household=household,
-                since=entry.time))
-        elif kind == "checked_out":
-            t = AttendanceRow.__table__
-            conn.execute(delete(t).where(t.c.village == village, t.c.sitting == p["sitting"],
-                                         t.c.person == p["person"]))
-        if kind == "vote_closed":
-            results.add((p["sitting"], p["vote"]))
-        if kind in _SITTING_EVENTS:
-            sittings.add(p["sitting"])
-        if kind in _MATTER_EVENTS or kind in ("notice_published", "objection_lodged"):
-            if "matter" in p:
-                matters.add(p["matter"])
-            elif kind in ("sitting_convened",):
-                matters.update(p["agenda"])
-        if kind in ("sitting_adjourned", "sitting_closed"):
-            matters.update(state.sittings[p["sitting"]].agenda)
-    _write_objects(conn, village, state, matters, sittings, results)
+        projection = by_type.get(entry.type)
+        if projection is not None:
+            yield projection, projection.row(village, entry)
 
 
-_BALLOT = ("INSERT INTO ballot (village, sitting, vote, voter, choice, height) "
-           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (village, sitting, vote, voter) "
-           "DO UPDATE SET choice = excluded.choice, height = excluded.height")
-_BALLOT_SQL = {"sqlite": _BALLOT, "postgresql": _BALLOT.replace("?", "%s")}
+def apply(conn: Connection, village: str, entries: Iterable[Entry],
+          state: VillageState | None = None) -> None:
+    """Bring the projections up to date with ``entries``, in ``conn``'s transaction.
+
+    ``state`` (what ``entries`` lead to) is what the store's append passes; every projection
+    kept is written from the entries alone.
+    """
+    cursor = None
+    for projection, row in _rows(village, entries):
+        if cursor is None:  # the hot path of a vote: the driver's cursor, no SQLAlchemy statement
+            cursor = conn.connection.driver_connection.cursor()
+        cursor.execute(projection.upsert[conn.dialect.name], row)
 
 
-def _upsert_ballot(conn: Connection, village: str, sitting: str, vote: str, voter: str,
-                   choice: str | None, height: int) -> None:
-    # The hot path of a vote: plain SQL on the driver (portable: SQLite ≥ 3.24 and PostgreSQL).
-    conn.connection.driver_connection.cursor().execute(
-        _BALLOT_SQL[conn.dialect.name], (village, sitting, vote, voter, choice, height))
-
-
-def _write_objects(conn: Connection, village: str, state: VillageState, matters: Iterable[str],
-                   sittings: Iterable[str], results: Iterable[tuple[str, str]]) -> None:
-    matter_rows, notices, objections, progress = [], [], [], []
-    for mid in sorted(matters):
-        m = state.matters[mid]
-        matter_rows.append(_matter_row(village, m))
-        n, o, p = _matter_children(village, m)
-        notices += n
-        objections += o
-        progress += p
-    _upsert(conn, MatterRow, matter_rows)
-    _upsert(conn, NoticeRow, notices)
-    _upsert(conn, ObjectionRow, objections)
-    _upsert(conn, ProgressRow, progress)
-    _upsert(conn, SittingRow, [_sitting_row(village, state.sittings[s], state)
-                               for s in sorted(sittings)])
-    rows = []
-    for sitting, vote in sorted(results):
-        for r in state.sittings[sitting].results:
-            if r.vote == vote:
-                rows.append(_result_row(village, r))
-    _upsert(conn, VoteResultRow, rows)
-
-
-def rebuild(conn: Connection, village: str, entries: Sequence[Entry], state: VillageState) -> None:
-    """Delete ``village``'s projections and write them again from its whole log."""
+def rebuild(conn: Connection, village: str, entries: Sequence[Entry],
+            state: VillageState | None = None) -> None:
+    """Delete ``village``'s projections and write them again from its whole log (``state`` is
+    accepted, as :func:`apply` accepts it, and not needed)."""
     for table in PROJECTIONS:
         t = table.__table__
         conn.execute(delete(t).where(t.c.village == village))
-    ballots: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for entry in entries:
-        p = entry.payload
-        if entry.type in ("ballot_cast", "took_part"):
-            ballots[p["sitting"], p["vote"], p["voter"]] = {
-                "village": village, "sitting": p["sitting"], "vote": p["vote"],
-                "voter": p["voter"], "choice": p.get("choice"), "height": entry.height}
-    if ballots:
-        conn.execute(insert(BallotRow.__table__), list(ballots.values()))
-    attendance = [{"village": village, "sitting": s.id, "person": person,
-                   "household": s.roster.households.get(person), "since": ""}
-                  for s in state.sittings.values() for person in sorted(s.present)]
-    since = {(e.payload["sitting"], e.payload["person"]): e.time for e in entries
-             if e.type == "checked_in"}
-    for row in attendance:
-        row["since"] = since[row["sitting"], row["person"]]
-    if attendance:
-        conn.execute(insert(AttendanceRow.__table__), attendance)
-    _write_objects(conn, village, state, state.matters.keys(), state.sittings.keys(),
-                   [(r.sitting, r.vote) for s in state.sittings.values() for r in s.results])
+    rows: dict[Projection, list[tuple[Any, ...]]] = {}
+    for projection, row in _rows(village, entries):
+        rows.setdefault(projection, []).append(row)
+    cursor = conn.connection.driver_connection.cursor()
+    for projection, values in rows.items():
+        # In log order, through the same upsert as each append: the latest entry per key wins.
+        cursor.executemany(projection.upsert[conn.dialect.name], values)
