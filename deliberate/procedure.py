@@ -13,8 +13,10 @@ variants are different step lists over the same parts.
 
 Legality is decided only by looking the pair up (:meth:`Procedure.targets`): a missing pair raises
 :class:`~deliberate.errors.IllegalAction` naming the stage and the action, before anything changes.
-Whether a *legal* action may happen now (is the notice period over? was the vote quorate?) is a
-guard in :mod:`deliberate.village`, never a second table.
+Who may take it is table data too: a review from outside (the township's) adopts or returns only
+at a step of a kind ``REVIEWS`` lists, with its citation (:meth:`Procedure.reviewed`). Whether a
+*legal* action may happen now (is the notice period over? was the vote quorate?) is a guard in
+:mod:`deliberate.village`, never a second table.
 
 A sitting has its own small lifecycle (``SITTING_TABLE``): convened → in session ⇄ voting →
 closed or adjourned.
@@ -40,7 +42,7 @@ from typing import Any
 from .bodies import Body
 from .errors import IllegalAction, InvalidInput
 from .i18n import DEFAULT_LANG, LANGS, check_lang
-from .rules.model import Wording
+from .rules.model import Citation, Wording
 from .rules.presets import PRESETS
 
 __all__ = [
@@ -48,11 +50,13 @@ __all__ = [
     "LAND_CONTRACTING",
     "PROCEDURES",
     "REPRESENTATIVES",
+    "REVIEWS",
     "SITTING_TABLE",
     "STATUTORY",
     "TOWNSHIP_REVIEW",
     "Action",
     "Procedure",
+    "Review",
     "SittingAction",
     "SittingState",
     "Stage",
@@ -237,6 +241,28 @@ _EVERY_STEP: Mapping[Action, _To] = MappingProxyType({
     Action.REHOLD: _To.EARLIER_SITTING,
 })
 
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A finding from outside the village that decides a step: whose, the actions it may take, and
+    where the practice comes from."""
+
+    by: Wording
+    actions: frozenset[Action]
+    citation: Citation
+
+
+# Who decides a step from outside. ADOPT and RETURN are in the table at other steps too (a vote
+# adopts, the village returns), but a review takes them only at a step of a kind listed here.
+REVIEWS: Mapping[StepKind, Review] = MappingProxyType({
+    StepKind.EXTERNAL_REVIEW: Review(
+        Wording("乡镇", "鄉鎮", "the township"), frozenset({Action.ADOPT, Action.RETURN}),
+        Citation(Wording("无全国性规定，按地方规定（乡镇对村级重大事项的合法性审查）",
+                         "無全國性規定，按地方規定（鄉鎮對村級重大事項的合法性審查）",
+                         "no national text; local rules (the township's legality review of "
+                         "major village matters)"), "—")),
+})
+
 SITTING_TABLE: Mapping[tuple[SittingState, SittingAction], SittingState] = MappingProxyType({
     **{(SittingState.CONVENED, a): SittingState.CONVENED for a in (
         SittingAction.CHECK_IN, SittingAction.CHECK_OUT, SittingAction.APPOINT_TELLERS)},
@@ -301,6 +327,8 @@ class Procedure:
     steps: tuple[Step, ...]
     table: Mapping[tuple[Stage, Action], frozenset[Stage]] = field(init=False, repr=False,
                                                                    compare=False)
+    # The pairs of ``table`` a review from outside the village may take (see REVIEWS).
+    reviews: frozenset[tuple[Stage, Action]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         stages = [s.stage for s in self.steps]
@@ -312,7 +340,11 @@ class Procedure:
         if self.steps[0].kind is not StepKind.SITTING:
             raise InvalidInput("err_bad_value", field="procedure",
                                detail="a procedure starts with a sitting")
-        object.__setattr__(self, "table", MappingProxyType(self._expand()))
+        table = self._expand()
+        object.__setattr__(self, "table", MappingProxyType(table))
+        object.__setattr__(self, "reviews", frozenset(
+            (s.stage, a) for s in self.steps if s.kind in REVIEWS for a in REVIEWS[s.kind].actions
+            if (s.stage, a) in table))
 
     def _expand(self) -> dict[tuple[Stage, Action], frozenset[Stage]]:
         table: dict[tuple[Stage, Action], frozenset[Stage]] = {
@@ -369,6 +401,13 @@ class Procedure:
         elif target not in allowed:
             raise IllegalAction("err_illegal_target", stage=stage, action=action, target=target)
         return target
+
+    def reviewed(self, stage: Stage, action: Action, target: Stage | None = None) -> Stage:
+        """The stage after a review from outside takes ``action``; IllegalAction at a step no
+        review decides, though the table has the pair there for a vote or the village."""
+        if (stage, action) not in self.reviews:
+            raise IllegalAction(stage=stage, action=action)
+        return self.next(stage, action, target)
 
     def to_data(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title.to_data(),

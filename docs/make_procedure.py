@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deliberate.procedure import PROCEDURES, SITTING_TABLE, STATUTORY, mermaid, sitting_mermaid
+from deliberate.procedure import PROCEDURES, REVIEWS, SITTING_TABLE, STATUTORY, mermaid, sitting_mermaid
 from deliberate.rules import preset
 
 HEADER = """# The procedure, generated from its table
@@ -17,7 +17,9 @@ This page is written by `python docs/make_procedure.py` from `deliberate/procedu
 it by hand (a test fails when it is stale). Each procedure is a list of steps; the table of what
 may happen at a step depends only on the step's kind (a sitting, an external review, a notice,
 the implementation). The diagrams show the forward path; returns to earlier steps (退回重议,
-监督委员会要求重新议定, 异议成立退回) are listed in the tables.
+监督委员会要求重新议定, 异议成立退回) are listed in the tables. A step decided from outside (乡镇审核)
+names whose review decides it and where the practice comes from; a review is recorded only at such a
+step (通过 and 退回 exist at other steps too, taken there by a vote or by the village).
 """
 
 
@@ -32,9 +34,11 @@ def render() -> str:
         out.append("| 步骤 | stage | kind | 议定机构 body | rule | citation |\n|---|---|---|---|---|---|")
         for step in proc.steps:
             rule = preset(step.rule) if step.rule else None
+            review = REVIEWS.get(step.kind)  # a step decided from outside: whose review, and why
+            by = rule.body.label() if rule else review.by.text() if review else "—"
+            citation = rule.citation if rule else review.citation if review else "—"
             out.append(f"| {step.number or '—'} {step.title()} | `{step.stage.value}` | "
-                       f"{step.kind.label()} | {rule.body.label() if rule else '—'} | "
-                       f"{f'`{rule.name}`' if rule else '—'} | {rule.citation if rule else '—'} |")
+                       f"{step.kind.label()} | {by} | {f'`{rule.name}`' if rule else '—'} | {citation} |")
         out.append(f"\n```mermaid\n{mermaid(proc)}```\n")
         out.append("| stage | action | may lead to |\n|---|---|---|")
         for (stage, action), targets in proc.table.items():

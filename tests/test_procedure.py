@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from deliberate import IllegalAction, InvalidInput, Stage
 from deliberate.procedure import (
     PROCEDURES,
+    REVIEWS,
     SITTING_TABLE,
     STATUTORY,
     Action,
@@ -85,6 +86,41 @@ def test_variants():
     assert township.step(Stage.TOWNSHIP_REVIEW).kind is StepKind.EXTERNAL_REVIEW
     assert PROCEDURES["representatives"].step(Stage.RESOLUTION).rule == "representatives_meeting"
     assert PROCEDURES["land_contracting"].step(Stage.RESOLUTION).rule == "land_contracting"
+
+
+@given(PROCS, st.sampled_from(list(Stage)), st.sampled_from(list(Action)))
+def test_a_review_takes_a_pair_of_the_table_only_at_a_step_a_review_decides(proc, stage, action):
+    step = proc.step(stage)
+    reviewed = (step is not None and step.kind in REVIEWS and action in REVIEWS[step.kind].actions
+                and (stage, action) in proc.table)
+    assert ((stage, action) in proc.reviews) is reviewed
+    if reviewed:
+        for target in proc.targets(stage, action):
+            assert proc.reviewed(stage, action, target) is target
+    else:
+        with pytest.raises(IllegalAction) as info:
+            proc.reviewed(stage, action, next(iter(proc.table.get((stage, action), {None}))))
+        assert info.value.stage is stage and info.value.action is action
+
+
+def test_the_township_review_is_recorded_at_its_own_step_only():
+    township = PROCEDURES["township_review"]
+    assert township.reviews == {(Stage.TOWNSHIP_REVIEW, Action.ADOPT), (Stage.TOWNSHIP_REVIEW, Action.RETURN)}
+    assert township.reviewed(Stage.TOWNSHIP_REVIEW, Action.ADOPT) is Stage.RESOLUTION
+    assert township.reviewed(Stage.TOWNSHIP_REVIEW, Action.RETURN, Stage.CONSULTATION) is Stage.CONSULTATION
+    # The table has adopt at a sitting step (a vote adopts), but no review may take it there.
+    assert township.next(Stage.REVIEW, Action.ADOPT) is Stage.TOWNSHIP_REVIEW
+    with pytest.raises(IllegalAction):
+        township.reviewed(Stage.REVIEW, Action.ADOPT)
+    assert not STATUTORY.reviews  # no step of the statutory procedure is decided from outside
+    assert Procedure.from_data(township.to_data()).reviews == township.reviews
+
+
+def test_every_review_names_whose_it_is_and_its_citation_in_three_languages():
+    for review in REVIEWS.values():
+        assert review.actions <= {Action.ADOPT, Action.RETURN}
+        for lang in ("zh_Hans", "zh_Hant", "en"):
+            assert review.by.text(lang).strip() and review.citation.text(lang).strip()
 
 
 def test_returns_only_go_backwards_and_rehold_only_to_sittings():
