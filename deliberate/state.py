@@ -182,6 +182,14 @@ class Matter:
         """Money spent so far, in fen."""
         return sum(p.spent for p in self.progress)
 
+    def accepts_objections_on(self, day: date) -> bool:
+        """Whether an objection lodged on ``day`` would be taken: the matter's step takes
+        objections, its notice is up, and ``day`` falls in the notice's period (what the core
+        checks when one is lodged, and what a page asks before offering the form)."""
+        if self.notice is None or day not in self.notice.period:
+            return False
+        return (self.stage, Action.LODGE_OBJECTION) in self.procedure.table
+
     def pending_objections(self) -> tuple[Objection, ...]:
         if self.notice is None:
             return ()

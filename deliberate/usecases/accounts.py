@@ -12,6 +12,8 @@ from deliberate.store import SqlRepository
 from deliberate.store import accounts as _a
 from deliberate.store.accounts import AccountExists, LoginLimits, StoredAccount
 
+from .common import village_name
+
 __all__ = ["AccountExists", "LoginLimits", "StoredAccount", "begin_login", "create_account",
            "deactivate_account", "end_session", "forget_attempts", "load_account", "open_session",
            "reset_account", "session_account", "set_password", "usernames", "village_accounts"]
@@ -19,7 +21,10 @@ __all__ = ["AccountExists", "LoginLimits", "StoredAccount", "begin_login", "crea
 
 def create_account(store: SqlRepository, username: str, *, password_hash: str, roles: frozenset[str],
                    display_name: str, village: str | None, person: str | None, at: datetime) -> None:
-    """Add an account; AccountExists if ``username`` is taken anywhere (nothing changes)."""
+    """Add an account; AccountExists if ``username`` is taken anywhere, Missing if ``village``
+    does not exist (nothing changes)."""
+    if village is not None:
+        village_name(store, village)
     _a.create_account(store.engine, username, password_hash=password_hash, roles=roles,
                       display_name=display_name, village=village, person=person, at=at)
 

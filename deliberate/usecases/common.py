@@ -13,9 +13,9 @@ from typing import Any
 from deliberate.errors import NotFound
 from deliberate.ledger import Ledger
 from deliberate.state import VillageState
-from deliberate.store import SqlRepository
+from deliberate.store import SqlRepository, address, is_database_error
 
-__all__ = ["Missing", "NotFound", "handle", "sitting_of", "state_of", "village_name"]
+__all__ = ["Missing", "NotFound", "address", "handle", "is_database_error", "sitting_of", "state_of", "village_name"]
 
 
 class Missing(NotFound):

@@ -35,9 +35,10 @@ class RosterImport:
 
 
 def import_roster(store: SqlRepository, village: str, path: str | Path, *, name: str | None = None,
-                  skip_bad: bool = False, progress: Callable[[int], None] | None = None) -> RosterImport:
+                  skip_bad: bool = False, progress: Callable[[int, int], None] | None = None) -> RosterImport:
     """Read ``path`` and, if every row is good (or ``skip_bad`` and the header is), save the
-    roster of ``village`` — creating the village, named ``name``, if it is new."""
+    roster of ``village`` — creating the village, named ``name``, if it is new. ``progress`` is
+    told (people saved so far, people in all) as the saving goes."""
     try:
         parsed = read_roster_file(path)
     except Exception as exc:  # csv or openpyxl cannot read it: say so, change nothing
@@ -46,8 +47,16 @@ def import_roster(store: SqlRepository, village: str, path: str | Path, *, name:
     if errors and (not skip_bad or any(e.line == 1 for e in errors)):
         return RosterImport(parsed.rows, errors, None)
     store.create_village(village, name or village)
+    total, saved = len(parsed.people), 0
+
+    def step(n: int) -> None:
+        nonlocal saved
+        saved += n
+        if progress is not None:
+            progress(saved, total)
+
     counts = save_roster(store.engine, village, people=parsed.people,
                          households=parsed.households.values(), memberships=parsed.memberships,
                          seats=parsed.seats, representations=parsed.representations,
-                         progress=progress)
+                         progress=step)
     return RosterImport(parsed.rows, errors, counts)
