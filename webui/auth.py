@@ -170,20 +170,23 @@ def _fresh_session() -> None:
 def login() -> Any:
     status = 200
     if request.method == "POST":
-        username = request.form.get("username", "")[:100]
-        password = request.form.get("password", "")[:200]
+        username = request.form.get("username", "")
+        password = request.form.get("password", "")
         address = _address()
-        if not acc.begin_login(_store(), username, address, at=utc_now(), limits=LIMITS):
+        # No account has a longer name or password: such a login fails as a wrong one does (and
+        # counts), rather than being cut to something that might match.
+        overlong = len(username) > 100 or len(password) > 200
+        if not acc.begin_login(_store(), username[:100], address, at=utc_now(), limits=LIMITS):
             flash(t("login_limited", minutes=int(LIMITS.window.total_seconds()) // 60), "error")
             status = 429
         else:
-            found = acc.load_account(_store(), username)
-            if _check(found, password):
+            found = None if overlong else acc.load_account(_store(), username)
+            if _check(found, password[:200]) and not overlong:
                 acc.forget_attempts(_store(), username, address)
                 _fresh_session()
                 session.permanent = True
                 session["sid"] = acc.open_session(_store(), username, at=utc_now(),
-                                              lifetime=current_app.permanent_session_lifetime)
+                                                  lifetime=current_app.permanent_session_lifetime)
                 # Only paths on this site: never send a freshly logged-in official elsewhere.
                 return redirect(same_site_path(request.args.get("next", "")) or url_for("public.index"))
             flash(t("login_failed"), "error")

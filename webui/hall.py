@@ -5,10 +5,8 @@ the console; a refusal is flashed in the user's language."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate.procedure import SittingState
@@ -18,6 +16,7 @@ from deliberate.usecases import hall
 from .address import external_url
 from .auth import current_account, require
 from .i18n import t
+from .qr import qr_svg
 from .services import REFUSED, attempt, now, read_voter_token, store, voter_token
 
 __all__ = ["bp"]
@@ -188,7 +187,5 @@ def links(village: str, sitting: str) -> Any:
     cards = []
     for person, name in voters:
         url = external_url("ballot.vote", token=voter_token(village, sitting, person))
-        svg = io.BytesIO()
-        segno.make(url, error="m").save(svg, kind="svg", scale=3, xmldecl=False, svgns=False)
-        cards.append((person, name, url, svg.getvalue().decode()))
+        cards.append((person, name, url, qr_svg(url)))
     return render_template("hall/links.html", sitting=found, village=village, cards=cards)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import segno
 from flask import (
     Blueprint,
     Response,
@@ -25,6 +24,7 @@ from deliberate.usecases import records
 from .address import external_url
 from .i18n import current_lang
 from .pagecache import cached_page
+from .qr import qr_svg
 from .services import ledger, now, record_check, snapshot, store, village_or_404
 
 __all__ = ["bp"]
@@ -74,13 +74,6 @@ def matter_page(village: str, matter: str) -> Any:
                            today=now().date(), submissions=state.submissions)
 
 
-def _qr(url: str) -> str:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=3, xmldecl=False, svgns=False,
-                                    title=url)
-    return out.getvalue().decode()
-
-
 @bp.get("/p/<village>/m/<matter>/notice/<int:number>")
 @cached_page
 def notice(village: str, matter: str, number: int) -> Any:
@@ -105,7 +98,7 @@ def notice(village: str, matter: str, number: int) -> Any:
                                                url=url, number=number)
         title, lines = implementation.title(lang), None
     return render_template("public/notice.html", village=village, name=name, m=m, title=title,
-                           lines=lines, implementation=implementation, qr=_qr(url),
+                           lines=lines, implementation=implementation, qr=qr_svg(url, title=True),
                            checkpoint=checkpoint, url=url, yuan=yuan,
                            notice=m.notices[number - 1])
 
@@ -118,7 +111,7 @@ def verify_page(village: str) -> Any:
     published = records.entries_of_type(store(), village, "notice_published")
     notices = [(e, state.matters[e.payload["matter"]]) for e in published
                if e.payload["matter"] in state.matters]
-    receipt = (request.args.get("receipt") or "").strip()[:40]
+    receipt = (request.args.get("receipt") or "").strip()  # a longer one is simply not found
     found = None
     if receipt:
         # As typed, then in capitals: the phone shows receipts in capitals, people type either.
