@@ -256,8 +256,8 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     # The use cases (deliberate.usecases).
     "err_roster_file": ("名册文件无法读取：{detail}", "名冊檔案無法讀取：{detail}",
                         "the roster file cannot be read: {detail}"),
-    "err_setting": ("设置“{name}”须为{low}至{high}之间的整数", "設定「{name}」須為{low}至{high}之間的整數",
-                    "the setting {name} must be a whole number from {low} to {high}"),
+    "err_setting": ("设置有误：{name}须为{low}至{high}之间的整数", "設定有誤：{name}須為{low}至{high}之間的整數",
+                    "invalid setting: {name} must be a whole number from {low} to {high}"),
 }
 
 class Catalogue(Mapping[str, tuple[str, str, str]]):

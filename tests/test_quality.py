@@ -35,7 +35,8 @@ def test_import_linter_contracts_hold():
     assert run.returncode == 0, run.stdout + run.stderr
     import tomllib
 
-    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
     assert f"{len(contracts)} kept, 0 broken" in run.stdout
 
 

@@ -185,7 +185,7 @@ def test_settings_are_a_profile(store):
     saved = settings.save_settings(store, "demo", notice_period_days=10, objection_answer_days=5,
                                    major_matter_threshold_yuan=50000)
     assert saved == settings.village_profile(store, "demo") and saved.is_major(5_000_001)
-    with pytest.raises(InvalidRule, match="notice_period_days"):
+    with pytest.raises(InvalidRule, match="公示期"):
         settings.save_settings(store, "demo", notice_period_days=0, objection_answer_days=5,
                                major_matter_threshold_yuan=None)
     assert settings.village_profile(store, "demo").notice_period_days == 10  # nothing saved

@@ -348,9 +348,12 @@ def test_admin_settings_roster_and_accounts(app):
     admin.post(f"/v/{VILLAGE}/admin/settings", data={"notice_period_days": "10", "objection_answer_days": "5",
                                                     "major_matter_threshold_yuan": "50000",
                                                     "procedure": "township_review", "csrf_token": token})
-    saved = app.extensions["deliberate"].settings(VILLAGE)
-    assert saved["notice_period_days"] == 10 and saved["major_matter_threshold_yuan"] == 50000
-    assert saved["procedure"] == "township_review"
+    from deliberate.usecases.settings import village_profile
+
+    saved = village_profile(app.extensions["deliberate"], VILLAGE)  # the settings are a profile
+    assert (saved.notice_period_days, saved.objection_answer_days) == (10, 5)
+    assert saved.major_matter_threshold == 5_000_000  # fen
+    assert "procedure" not in app.extensions["deliberate"].settings(VILLAGE)  # saved and never read: gone
     sample = (Path(__file__).resolve().parent.parent / "examples" / "roster.csv").read_bytes()
     from io import BytesIO
     good = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,

@@ -9,6 +9,7 @@ from typing import Any
 
 from deliberate.errors import InvalidRule
 from deliberate.profiles import NATIONAL, Profile
+from deliberate.rules.model import Wording
 from deliberate.store import SqlRepository
 
 from .common import village_name
@@ -18,6 +19,11 @@ __all__ = ["LIMITS", "save_settings", "village_profile"]
 # What the admin page may set, and within which bounds (days; yuan).
 LIMITS = {"notice_period_days": (1, 90), "objection_answer_days": (1, 60),
           "major_matter_threshold_yuan": (0, 10**10)}
+_NAMES = {"notice_period_days": Wording("公示期（天）", "公示期（天）", "the notice period (days)"),
+          "objection_answer_days": Wording("异议答复期限（天）", "異議答覆期限（天）",
+                                           "the days to answer an objection"),
+          "major_matter_threshold_yuan": Wording("重大事项金额（元）", "重大事項金額（元）",
+                                                 "the amount of a major matter (yuan)")}
 
 
 def _profile(saved: dict[str, Any]) -> Profile:
@@ -46,7 +52,7 @@ def save_settings(store: SqlRepository, village: str, *, notice_period_days: int
         if value is None and name == "major_matter_threshold_yuan":
             continue
         if type(value) is not int or not low <= value <= high:
-            raise InvalidRule("err_setting", name=name, low=low, high=high)
+            raise InvalidRule("err_setting", name=_NAMES[name], low=low, high=high)
     profile = replace(NATIONAL, notice_period_days=notice_period_days,
                       objection_answer_days=objection_answer_days,
                       major_matter_threshold=None if major_matter_threshold_yuan is None
