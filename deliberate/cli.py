@@ -107,10 +107,10 @@ class _Group(click.Group):
                        err=True)
             ctx.exit(1)
         except Exception as exc:  # the last line of defence: still one line
-            from sqlalchemy.exc import SQLAlchemyError
+            from deliberate.usecases import is_database_error
 
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            key = "db_error" if isinstance(exc, SQLAlchemyError) else "internal"
+            key = "db_error" if is_database_error(exc) else "internal"
             click.echo(_t(key, kind=type(exc).__name__, detail=detail), err=True)
             ctx.exit(1)
 
@@ -127,7 +127,7 @@ def main(ctx: click.Context, db_url: str | None, lang: str) -> None:
 
 
 def _store(ctx: click.Context, *, migrate: bool = True):  # type: ignore[no-untyped-def]
-    from deliberate.store import open_store
+    from deliberate.usecases import open_store
 
     return open_store(ctx.find_root().obj["url"], migrate=migrate)
 
@@ -141,8 +141,9 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """创建或升级数据库结构 / create or migrate the schema."""
-    store = _store(ctx)
-    click.echo(_t("upgraded", url=store.engine.url.render_as_string(hide_password=True)))
+    from deliberate.usecases import address
+
+    click.echo(_t("upgraded", url=address(_store(ctx))))
 
 
 @db.command("rebuild")
@@ -165,34 +166,18 @@ def db_rebuild(ctx: click.Context, village: str | None) -> None:
 @click.pass_context
 def demo(ctx: click.Context, village: str, name: str) -> None:
     """创建示范村 / install the demo village (roster and matters at every step)."""
-    from deliberate.demo import build_demo, convene_live
-    from deliberate.store.roster import save_roster
-    from deliberate.testing import sample_roster
+    from deliberate.usecases import demo as demos
 
     store = _store(ctx)
-    if village in dict(store.villages()):
-        height = Ledger(village, store).checkpoint.height
-        click.echo(_t("demo_exists", village=village, height=height))
+    try:
+        done = demos.install_demo(store, datetime.now(CST), village=village, name=name)
+    except RuntimeError as exc:
+        raise _Abort(_t("internal", kind="demo", detail=str(exc))) from None
+    if not done.new:
+        click.echo(_t("demo_exists", village=village, height=done.checkpoint.height))
         return
-    now = datetime.now(CST)
-    start = datetime.combine(now.date() - timedelta(days=150), datetime.min.time(), CST) \
-        + timedelta(hours=8)
-    roster = sample_roster(adults=320, minors=60, households=96, on=start.date(), party_full=40,
-                           party_probationary=3, branch=5, village_committee=5, overlap=2,
-                           supervisory=3, representatives=30, groups=4)
-    store.create_village(village, name)
-    save_roster(store.engine, village, people=roster.people.values(),
-                households=roster.households.values(), memberships=roster.memberships,
-                seats=roster.seats, representations=roster.representations,
-                kinships=roster.kinships)
-    ledger = Ledger(village, store)
-    driver = build_demo(ledger, roster, start, os.urandom(16))
-    if driver.now > now:  # the story must end in the past, or real use would be refused
-        raise _Abort(_t("internal", kind="demo", detail="the demo story runs into the future"))
-    convene_live(ledger, roster, now)  # a party members' meeting ready to run in the hall
-    click.echo(_t("demo_done", village=village, people=len(roster.people),
-                  matters=len(ledger.state.matters), height=ledger.checkpoint.height,
-                  checkpoint=ledger.checkpoint))
+    click.echo(_t("demo_done", village=village, people=done.people, matters=done.matters,
+                  height=done.checkpoint.height, checkpoint=done.checkpoint))
 
 
 @main.group()
@@ -209,29 +194,44 @@ def roster() -> None:
 def roster_import(ctx: click.Context, file: Path, village: str, name: str | None,
                   skip_bad: bool) -> None:
     """从CSV或XLSX导入名册 / import a CSV or XLSX roster (Chinese headers; see docs)."""
-    from deliberate.store.roster import save_roster
-    from deliberate.store.roster_file import read_roster_file
+    from deliberate.usecases import roster as rosters
 
-    try:
-        parsed = read_roster_file(file)
-    except ValueError as exc:
-        raise _Abort(_t("file_error", detail=str(exc))) from None
-    if parsed.errors:
-        header = "skipped" if skip_bad else "bad_rows"
-        lines = [_t(header, count=len(parsed.errors))] + [f"  {e}" for e in parsed.errors]
-        if not skip_bad or any(e.line == 1 for e in parsed.errors):
+    store = _store(ctx)
+    with _LazyBar(_t("importing")) as bar:
+        try:
+            done = rosters.import_roster(store, village, file, name=name, skip_bad=skip_bad,
+                                         progress=bar.update)
+        except rosters.RosterFileError as exc:
+            raise _Abort(_t("file_error", detail=exc.fields["detail"])) from None
+    if done.errors:
+        header = "skipped" if done.imported else "bad_rows"
+        lines = [_t(header, count=len(done.errors))] + [f"  {e}" for e in done.errors]
+        if not done.imported:
             raise _Abort("\n".join(lines))
         click.echo("\n".join(lines), err=True)
-    store = _store(ctx)
-    store.create_village(village, name or village)
-    total = len(parsed.people)
-    with _progress(total, _t("importing")) as bar:
-        counts = save_roster(store.engine, village, people=parsed.people,
-                             households=parsed.households.values(),
-                             memberships=parsed.memberships, seats=parsed.seats,
-                             representations=parsed.representations, progress=bar.update)
-    click.echo(_t("imported", added=counts.added, updated=counts.updated,
-                  unchanged=counts.unchanged))
+    click.echo(_t("imported", added=done.counts.added, updated=done.counts.updated,
+                  unchanged=done.counts.unchanged))
+
+
+class _LazyBar:
+    """A progress bar on stderr, made once the job says how large it is — and only for a large
+    one (see :func:`_progress`)."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.bar, self.shown = label, None, 0
+
+    def __enter__(self) -> _LazyBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = _progress(total, self.label).__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
 
 
 class _NoBar:

@@ -253,6 +253,11 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_conflict": ("记录已被其他操作更新（期望高度{expected}，实际{actual}），请重试",
                      "記錄已被其他操作更新（期望高度{expected}，實際{actual}），請重試",
                      "the record moved on (expected height {expected}, found {actual}); retry"),
+    # The use cases (deliberate.usecases).
+    "err_roster_file": ("名册文件无法读取：{detail}", "名冊檔案無法讀取：{detail}",
+                        "the roster file cannot be read: {detail}"),
+    "err_setting": ("设置有误：{name}须为{low}至{high}之间的整数", "設定有誤：{name}須為{low}至{high}之間的整數",
+                    "invalid setting: {name} must be a whole number from {low} to {high}"),
 }
 
 class Catalogue(Mapping[str, tuple[str, str, str]]):

@@ -7,6 +7,7 @@ import hmac
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 
 from .bodies import Body
 from .chronology import Dated
@@ -26,6 +27,7 @@ __all__ = [
     "EMPTY",
     "Matter",
     "Minutes",
+    "NoVote",
     "Notice",
     "Objection",
     "Progress",
@@ -37,6 +39,15 @@ __all__ = [
     "VoteResult",
     "change_code_digest",
 ]
+
+
+class NoVote(Enum):
+    """Why a person cannot vote in a sitting; the value is the refusal's message key, the same
+    the core gives when such a ballot is cast."""
+
+    NOT_IN_BODY = "err_not_in_body"  # not a member of the meeting's body
+    NO_VOTE_RIGHT = "err_no_vote_right"  # a member without a vote (e.g. a probationary member)
+    ABSENT = "err_absent"  # not checked in
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +182,14 @@ class Matter:
         """Money spent so far, in fen."""
         return sum(p.spent for p in self.progress)
 
+    def accepts_objections_on(self, day: date) -> bool:
+        """Whether an objection lodged on ``day`` would be taken: the matter's step takes
+        objections, its notice is up, and ``day`` falls in the notice's period (what the core
+        checks when one is lodged, and what a page asks before offering the form)."""
+        if self.notice is None or day not in self.notice.period:
+            return False
+        return (self.stage, Action.LODGE_OBJECTION) in self.procedure.table
+
     def pending_objections(self) -> tuple[Objection, ...]:
         if self.notice is None:
             return ()
@@ -275,6 +294,21 @@ class Sitting:
     def stage_for(self, matter: str) -> Stage:
         return self.stages[self.agenda.index(matter)]
 
+    def why_cannot_vote(self, person: str) -> NoVote | None:
+        """Why ``person`` may not vote here now, or None if they may."""
+        roster = self.roster
+        if person not in roster.attendees:
+            return NoVote.NOT_IN_BODY
+        if person not in roster.voters:
+            return NoVote.NO_VOTE_RIGHT
+        if person not in self.present:
+            return NoVote.ABSENT
+        return None
+
+    def next_vote_id(self) -> str:
+        """The id the sitting's next vote takes: ``v1``, ``v2``… in the order they are held."""
+        return f"v{len(self.results) + 1}"
+
     def attendance(self) -> Attendance:
         """Expected and present voters now (and households, for a meeting that counts them)."""
         roster = self.roster
@@ -322,6 +356,12 @@ class VillageState:
     def open_vote(self, sitting: str) -> Vote | None:
         """The vote now open in ``sitting``, or None."""
         return self.votes.get(sitting)
+
+    def votable_agenda(self, sitting: str) -> list[Matter]:
+        """The matters of ``sitting``'s agenda that can be voted on now: those still at the step
+        the sitting was convened for (one decided, returned or moved on cannot)."""
+        found = self.sittings[sitting]
+        return [self.matters[m] for m in found.agenda if self.matters[m].stage is found.stage_for(m)]
 
     def attachment_digests(self) -> frozenset[str]:
         """The SHA-256 of every file a progress entry names."""

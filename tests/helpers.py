@@ -32,15 +32,12 @@ def demo_app(database, **config):
 def demo_app_at(url, **config):
     """The web app on the empty database at ``url`` (SQLite or PostgreSQL) with the demo village
     installed."""
-    from click.testing import CliRunner
 
-    from deliberate.cli import main as cli
     from webui import create_app
     from webui.demo import ensure_demo
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": url, "TESTING": True, **config})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    ensure_demo(app.extensions["deliberate"])
     return app
 
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from deliberate import Ledger, from_jsonl, verify
-from deliberate.cli import main as cli
 from deliberate.record import Checkpoint
 from webui import create_app
 from webui.demo import ensure_demo
@@ -19,8 +17,7 @@ from webui.demo import ensure_demo
 def client(tmp_path_factory):
     path = tmp_path_factory.mktemp("public") / "p.sqlite3"
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "p", "TESTING": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    ensure_demo(app.extensions["deliberate"])
     client = app.test_client()
     client.ledger = Ledger("demo", app.extensions["deliberate"])
     return client

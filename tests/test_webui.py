@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deliberate import Ledger
-from deliberate.cli import main as cli
 from webui import create_app
 from webui.auth import PERMISSIONS, ROLES
 from webui.demo import DEMO_PASSWORD, ensure_demo
@@ -25,8 +23,7 @@ def app(tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "web.sqlite3"
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
                       "TESTING": True, "WTF_CSRF_ENABLED": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    ensure_demo(app.extensions["deliberate"])
     return app
 
 
@@ -241,8 +238,7 @@ def live_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret-2",
                       "TESTING": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    ensure_demo(app.extensions["deliberate"])
     chair, clerk = login(app, "chair"), login(app, "clerk")
     post(chair, f"{HALL}/open")
     for person in sorted(state(app).sittings[SITTING].roster.voters)[:30]:
@@ -298,8 +294,7 @@ def test_matters_create_timeline_and_schedule_with_notice_checked(tmp_path):
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "m",
                       "TESTING": True})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    ensure_demo(app.extensions["deliberate"])
     clerk = login(app, "clerk")
     page = clerk.get(f"/v/{VILLAGE}/m")
     assert page.status_code == 200 and "新建议题" in page.get_data(as_text=True)
@@ -353,9 +348,12 @@ def test_admin_settings_roster_and_accounts(app):
     admin.post(f"/v/{VILLAGE}/admin/settings", data={"notice_period_days": "10", "objection_answer_days": "5",
                                                     "major_matter_threshold_yuan": "50000",
                                                     "procedure": "township_review", "csrf_token": token})
-    saved = app.extensions["deliberate"].settings(VILLAGE)
-    assert saved["notice_period_days"] == 10 and saved["major_matter_threshold_yuan"] == 50000
-    assert saved["procedure"] == "township_review"
+    from deliberate.usecases.settings import village_profile
+
+    saved = village_profile(app.extensions["deliberate"], VILLAGE)  # the settings are a profile
+    assert (saved.notice_period_days, saved.objection_answer_days) == (10, 5)
+    assert saved.major_matter_threshold == 5_000_000  # fen
+    assert "procedure" not in app.extensions["deliberate"].settings(VILLAGE)  # saved and never read: gone
     sample = (Path(__file__).resolve().parent.parent / "examples" / "roster.csv").read_bytes()
     from io import BytesIO
     good = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
@@ -405,7 +403,7 @@ def test_every_post_endpoint_survives_bad_input(live_app, data):
     from webui.auth import add_account
 
     app = live_app
-    add_account(app.extensions["deliberate"].engine, "everyone", "everyone-pw", set(ROLES), "全体角色",
+    add_account(app.extensions["deliberate"], "everyone", "everyone-pw", set(ROLES), "全体角色",
                 village=VILLAGE, person="p0009")
     rules = sorted((r for r in app.url_map.iter_rules() if "POST" in r.methods
                     and r.endpoint not in NO_INPUT | ANY_TEXT), key=lambda r: r.rule)
@@ -433,15 +431,14 @@ def test_the_demo_never_lands_in_a_real_village_database(tmp_path):
 
     store = open_store(f"sqlite:///{tmp_path / 'real.sqlite3'}")
     store.create_village("jinding", "金町村")
-    runner = CliRunner()
-    assert ensure_demo(store, lambda argv: runner.invoke(cli, argv)) is False
+    assert ensure_demo(store) is False
     assert [v for v, _ in store.villages()] == ["jinding"]
     # In the demo's own database, a changed password survives a restart.
     demo = open_store(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
-    assert ensure_demo(demo, lambda argv: runner.invoke(cli, argv)) is True
+    assert ensure_demo(demo) is True
     from webui.auth import add_account
-    add_account(demo.engine, "chair", "a-new-secret", {"chair"}, "主持人", village="demo")
-    ensure_demo(demo, lambda argv: runner.invoke(cli, argv))
+    add_account(demo, "chair", "a-new-secret", {"chair"}, "主持人", village="demo")
+    ensure_demo(demo)
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "SECRET_KEY": "x"})
     client = app.test_client()
     token = csrf(client)

@@ -18,10 +18,11 @@ from flask import Flask, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as NotFoundPage
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deliberate.errors import ChainBroken
-from deliberate.store import open_store
+from deliberate.usecases import Missing, open_store
 
 from . import (
     admin,
@@ -138,6 +139,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         key = {401: "login_needed", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(error.code or 0,
                                                                             "bad_request")
         return render_template("error.html", message=t(key)), error.code
+
+    @app.errorhandler(Missing)
+    def _missing(error: Missing) -> Any:
+        # A use case found no village, sitting or matter by the id the URL names.
+        return _http(NotFoundPage())
 
     @app.errorhandler(ChainBroken)
     def _record_broken(error: ChainBroken) -> Any:

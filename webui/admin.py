@@ -9,45 +9,39 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.security import generate_password_hash
 
-from deliberate.procedure import PROCEDURES
-from deliberate.store.accounts import (
-    AccountExists,
-    StoredAccount,
-    create_account,
-    deactivate_account,
-    set_password,
-    village_accounts,
-)
-from deliberate.store.roster import save_roster
-from deliberate.store.roster_file import read_roster_file
+from deliberate.profiles import Profile
+from deliberate.usecases import accounts as acc
+from deliberate.usecases import roster as rosters
+from deliberate.usecases import settings as village_settings_
 
 from .auth import ROLES, require, utc_now
 from .i18n import t
-from .services import store, village_or_404
+from .services import REFUSED, attempt, store, village_or_404
 
-__all__ = ["DEFAULT_SETTINGS", "bp", "village_settings"]
+__all__ = ["bp", "settings_shown", "village_profile"]
 
 bp = Blueprint("admin", __name__, url_prefix="/v/<village>/admin")
 
-DEFAULT_SETTINGS = {"notice_period_days": 7, "objection_answer_days": 3,
-                    "major_matter_threshold_yuan": None,
-                    "procedure": "four_deliberations_two_disclosures"}
+
+def village_profile(village: str) -> Profile:
+    """The profile the village lives under (its periods and threshold)."""
+    return village_settings_.village_profile(store(), village)
 
 
-def village_settings(village: str) -> dict[str, Any]:
-    return {**DEFAULT_SETTINGS, **store().settings(village)}
-
-
-
-def _accounts(village: str) -> list[StoredAccount]:
-    return village_accounts(store().engine, village)
+def settings_shown(profile: Profile) -> dict[str, Any]:
+    """The settings form's values."""
+    threshold = profile.major_matter_threshold
+    return {"notice_period_days": profile.notice_period_days,
+            "objection_answer_days": profile.objection_answer_days,
+            "major_matter_threshold_yuan": None if threshold is None else threshold // 100}
 
 
 def _page(village: str, status: int = 200, report: Any = None) -> Any:
     """The admin page, with whatever was flashed, answering ``status``."""
     return render_template("admin/index.html", village=village, name=village_or_404(village),
-                           settings=village_settings(village), procedures=PROCEDURES,
-                           accounts=_accounts(village), roles=ROLES, report=report), status
+                           settings=settings_shown(village_profile(village)),
+                           accounts=acc.village_accounts(store(), village), roles=ROLES,
+                           report=report), status
 
 
 @bp.get("")
@@ -56,33 +50,24 @@ def index(village: str) -> Any:
     return _page(village)
 
 
-def _int_field(name: str, low: int, high: int, optional: bool = False) -> int | None:
+def _number(name: str) -> int | None:
+    """A whole number typed in the form; None if left empty; -1 if not a number (refused by the
+    use case with the setting's bounds)."""
     raw = (request.form.get(name) or "").strip()
-    if optional and raw == "":
+    if raw == "":
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValueError(name)
-    return int(raw)
+    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
 
 
 @bp.post("/settings")
 @require("admin")
 def settings(village: str) -> Any:
     village_or_404(village)
-    try:
-        new = {"notice_period_days": _int_field("notice_period_days", 1, 90),
-               "objection_answer_days": _int_field("objection_answer_days", 1, 60),
-               "major_matter_threshold_yuan": _int_field("major_matter_threshold_yuan", 0,
-                                                         10**10, optional=True)}
-    except ValueError:
-        flash(t("bad_settings"), "error")
-        return redirect(url_for("admin.index", village=village))
-    procedure = request.form.get("procedure")
-    if procedure not in PROCEDURES:
-        flash(t("bad_settings"), "error")
-        return redirect(url_for("admin.index", village=village))
-    store().save_settings(village, {**village_settings(village), **new, "procedure": procedure})
-    flash(t("done"), "ok")
+    if attempt(village_settings_.save_settings, village,
+               notice_period_days=_number("notice_period_days"),
+               objection_answer_days=_number("objection_answer_days"),
+               major_matter_threshold_yuan=_number("major_matter_threshold_yuan")) is not REFUSED:
+        flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))
 
 
@@ -98,21 +83,12 @@ def roster(village: str) -> Any:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"roster{suffix}"
         upload.save(path)
-        try:
-            parsed = read_roster_file(path)
-        except Exception:  # a file openpyxl or csv cannot read: say so, change nothing
-            flash(t("bad_roster_file"), "error")
-            return redirect(url_for("admin.index", village=village))
-    skip_bad = request.form.get("skip_bad") == "1"
-    report = {"rows": parsed.rows, "errors": [str(e) for e in parsed.errors], "counts": None,
-              "imported": False}
-    if not parsed.errors or (skip_bad and not any(e.line == 1 for e in parsed.errors)):
-        counts = save_roster(store().engine, village, people=parsed.people,
-                             households=parsed.households.values(),
-                             memberships=parsed.memberships, seats=parsed.seats,
-                             representations=parsed.representations)
-        report.update(counts=counts, imported=True)
-    return _page(village, 200 if report["imported"] else 422, report)
+        done = attempt(rosters.import_roster, village, path, skip_bad=request.form.get("skip_bad") == "1")
+    if done is REFUSED:
+        return redirect(url_for("admin.index", village=village))
+    report = {"rows": done.rows, "errors": [str(e) for e in done.errors], "counts": done.counts,
+              "imported": done.imported}
+    return _page(village, 200 if done.imported else 422, report)
 
 
 def _password() -> str | None:
@@ -131,15 +107,16 @@ def accounts(village: str) -> Any:
     username = (form.get("username") or "").strip()
     password = _password()
     roles = frozenset(r for r in form.getlist("roles") if r in ROLES)
+    display_name = (form.get("display_name") or "").strip() or username
+    person = (form.get("person") or "").strip() or None
     if not (username and len(username) <= 100 and username.isprintable() and " " not in username) \
-            or password is None or not roles:
+            or password is None or not roles or len(display_name) > 200 or len(person or "") > 200:
         flash(t("bad_account"), "error")
         return _page(village, 422)
     try:
-        create_account(store().engine, username, password_hash=generate_password_hash(password), roles=roles,
-                       display_name=(form.get("display_name") or username).strip()[:200] or username,
-                       village=village, person=(form.get("person") or "").strip()[:200] or None, at=utc_now())
-    except AccountExists:
+        acc.create_account(store(), username, password_hash=generate_password_hash(password), roles=roles,
+                           display_name=display_name, village=village, person=person, at=utc_now())
+    except acc.AccountExists:
         flash(t("account_taken"), "error")
         return _page(village, 409)
     flash(t("done"), "ok")
@@ -155,7 +132,7 @@ def password(village: str, username: str) -> Any:
     if new is None:
         flash(t("bad_password"), "error")
         return _page(village, 422)
-    if not set_password(store().engine, username, generate_password_hash(new), village=village):
+    if not acc.set_password(store(), username, generate_password_hash(new), village=village):
         abort(404)
     flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))
@@ -165,7 +142,7 @@ def password(village: str, username: str) -> Any:
 @require("admin")
 def deactivate(village: str, username: str) -> Any:
     village_or_404(village)
-    if not deactivate_account(store().engine, username, village=village):
+    if not acc.deactivate_account(store(), username, village=village):
         abort(404)
     flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from deliberate.i18n import LANGS
 from deliberate.record import to_jsonl
+from deliberate.usecases import records
 
 from .address import external_url
 from .api_schema import openapi
@@ -73,7 +74,7 @@ class _Book:
         self.state, self.checkpoint = snapshot(village)
 
     def entries(self, start: int = 1) -> Iterator[Any]:
-        return store().entries(self.village, start)
+        return records.entries(store(), self.village, start)
 
 
 def _village_state(village: str) -> tuple[str, _Book]:
@@ -195,7 +196,7 @@ def document() -> Response:
 
 @bp.get("/villages")
 def villages() -> Response:
-    books = [(v, name, _Book(v)) for v, name in store().villages()]
+    books = [(v, name, _Book(v)) for v, name in records.villages(store())]
     return _answer(_tag(*(b for _, _, b in books)),
                    lambda: {"villages": [_village(v, name, b) for v, name, b in books]})
 

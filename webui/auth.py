@@ -33,19 +33,8 @@ from flask import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from deliberate.store.accounts import (
-    AccountExists,
-    LoginLimits,
-    StoredAccount,
-    begin_login,
-    create_account,
-    end_session,
-    forget_attempts,
-    load_account,
-    open_session,
-    reset_account,
-    session_account,
-)
+from deliberate.usecases import accounts as acc
+from deliberate.usecases.accounts import AccountExists, LoginLimits, StoredAccount
 
 from .i18n import t
 
@@ -91,8 +80,8 @@ def _account(stored: StoredAccount) -> Account:
     return Account(stored.username, stored.display_name, stored.roles, stored.village, stored.person)
 
 
-def _engine() -> Any:
-    return current_app.extensions["deliberate"].engine
+def _store() -> Any:
+    return current_app.extensions["deliberate"]
 
 
 def utc_now() -> datetime:
@@ -102,10 +91,10 @@ def utc_now() -> datetime:
     return (clock() if clock is not None else datetime.now(UTC)).astimezone(UTC)
 
 
-def add_account(engine: Any, username: str, password: str, roles: set[str] | frozenset[str],
+def add_account(store: Any, username: str, password: str, roles: set[str] | frozenset[str],
                 display_name: str, village: str | None = None, person: str | None = None) -> None:
     """Create or reset an account, ending its sessions — for the operator's tools (the demo, the
-    tests). A web admin creates accounts through the store's ``create_account``, which refuses a
+    tests). A web admin creates accounts through ``deliberate.usecases.accounts.create_account``, which refuses a
     taken username, and resets passwords of its own village's accounts only."""
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
@@ -113,15 +102,15 @@ def add_account(engine: Any, username: str, password: str, roles: set[str] | fro
     fields = {"password_hash": generate_password_hash(password), "roles": frozenset(roles),
               "display_name": display_name, "village": village, "person": person}
     try:
-        create_account(engine, username, at=datetime.now(UTC), **fields)
+        acc.create_account(store, username, at=datetime.now(UTC), **fields)
     except AccountExists:
-        reset_account(engine, username, **fields)
+        acc.reset_account(store, username, **fields)
 
 
 def current_account() -> Account | None:
     if "account" not in g:
         token = session.get("sid")
-        found = session_account(_engine(), token, at=utc_now()) if isinstance(token, str) else None
+        found = acc.session_account(_store(), token, at=utc_now()) if isinstance(token, str) else None
         g.account = _account(found) if found else None
     return g.account
 
@@ -181,20 +170,23 @@ def _fresh_session() -> None:
 def login() -> Any:
     status = 200
     if request.method == "POST":
-        username = request.form.get("username", "")[:100]
-        password = request.form.get("password", "")[:200]
+        username = request.form.get("username", "")
+        password = request.form.get("password", "")
         address = _address()
-        if not begin_login(_engine(), username, address, at=utc_now(), limits=LIMITS):
+        # No account has a longer name or password: such a login fails as a wrong one does (and
+        # counts), rather than being cut to something that might match.
+        overlong = len(username) > 100 or len(password) > 200
+        if not acc.begin_login(_store(), username[:100], address, at=utc_now(), limits=LIMITS):
             flash(t("login_limited", minutes=int(LIMITS.window.total_seconds()) // 60), "error")
             status = 429
         else:
-            found = load_account(_engine(), username)
-            if _check(found, password):
-                forget_attempts(_engine(), username, address)
+            found = None if overlong else acc.load_account(_store(), username)
+            if _check(found, password[:200]) and not overlong:
+                acc.forget_attempts(_store(), username, address)
                 _fresh_session()
                 session.permanent = True
-                session["sid"] = open_session(_engine(), username, at=utc_now(),
-                                              lifetime=current_app.permanent_session_lifetime)
+                session["sid"] = acc.open_session(_store(), username, at=utc_now(),
+                                                  lifetime=current_app.permanent_session_lifetime)
                 # Only paths on this site: never send a freshly logged-in official elsewhere.
                 return redirect(same_site_path(request.args.get("next", "")) or url_for("public.index"))
             flash(t("login_failed"), "error")
@@ -206,7 +198,7 @@ def login() -> Any:
 def logout() -> Any:
     token = session.get("sid")
     if isinstance(token, str):
-        end_session(_engine(), token)  # every copy of the cookie ends here, not only this one
+        acc.end_session(_store(), token)  # every copy of the cookie ends here, not only this one
     _fresh_session()
     return redirect(url_for("public.index"))
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime, timedelta, timezone
 
-from deliberate.store import SqlRepository
-from deliberate.store.accounts import usernames
+from deliberate.usecases import SqlRepository, accounts, demo
 
 from .auth import add_account
 
@@ -23,21 +22,18 @@ DEMO_ACCOUNTS = (
 )
 
 
-def ensure_demo(store: SqlRepository, runner: Any) -> bool:
-    """Install the demo village (via the CLI's ``demo``) and its accounts, but only into a
-    database that is empty or already the demo's: a real village's database never gets accounts
-    with a published password. Existing accounts are left alone. Returns whether the demo is there.
-    """
+def ensure_demo(store: SqlRepository, now: datetime | None = None) -> bool:
+    """Install the demo village and its accounts, but only into a database that is empty or
+    already the demo's: a real village's database never gets accounts with a published password.
+    Existing accounts are left alone. Returns whether the demo is there."""
     villages = {v for v, _ in store.villages()}
     if villages - {"demo"}:
         return False
-    result = runner(["--db", store.engine.url.render_as_string(hide_password=False), "demo"])
-    if result.exit_code != 0:
-        raise RuntimeError(result.output)
-    existing = usernames(store.engine)
+    demo.install_demo(store, now or datetime.now(timezone(timedelta(hours=8))))
+    existing = accounts.usernames(store)
     for username, roles, name, person in DEMO_ACCOUNTS:
         if username not in existing:
-            add_account(store.engine, username, DEMO_PASSWORD, roles, name, village="demo",
+            add_account(store, username, DEMO_PASSWORD, roles, name, village="demo",
                         person=person)
     return True
 

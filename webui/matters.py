@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from deliberate import DeliberateError, rules
-from deliberate import commands as c
+from deliberate import DeliberateError
 from deliberate.notice import yuan
 from deliberate.procedure import PROCEDURES, Action, StepKind
-from deliberate.store.roster import load_roster
+from deliberate.usecases import matters
 
-from .admin import village_settings
+from .admin import settings_shown, village_profile
 from .auth import current_account, require
 from .i18n import t
-from .services import ledger, now, run, store, village_or_404
+from .services import REFUSED, attempt, ledger, now, village_or_404
 from .steps import MAX_FILES, parse_yuan
 
 __all__ = ["bp", "matter_page"]
@@ -54,22 +52,14 @@ def create(village: str) -> Any:
     if procedure is None:
         flash(t("bad_request"), "error")
         return redirect(url_for("matters.index", village=village))
-    matter = f"m{date.today():%Y%m%d}-{secrets.token_hex(3)}"
     account = current_account()
-    submission = (form.get("submission") or "")[:200]
-    if submission and ledger(village).state.submissions.get(submission) is None:
-        flash(t("bad_request"), "error")
-        return redirect(url_for("submissions.clerk_ledger", village=village))
-    if run(village, c.RaiseMatter(matter, (form.get("title") or "")[:500], procedure,
-                                  by=account.username, description=(form.get("description") or "")[:20000],
-                                  plan=(form.get("plan") or "")[:20000], amount=amount,
-                                  origin="villagers" if submission else "party_organisation")):
-        # Raised from a villager's submission: the submission now follows the matter.
-        if submission:
-            run(village, c.TakeUpSubmission(submission, matter, now().date(),
-                                            by=account.person or account.username))
-        return redirect(url_for("matters.show", village=village, matter=matter))
-    return redirect(url_for("matters.index", village=village))
+    matter = attempt(matters.raise_matter, village, title=form.get("title") or "", procedure=procedure,
+                     by=account.username, by_person=account.person or account.username,
+                     description=form.get("description") or "", plan=form.get("plan") or "",
+                     amount=amount, submission=form.get("submission") or None, at=now())
+    if matter is REFUSED:
+        return redirect(url_for("matters.index", village=village))
+    return redirect(url_for("matters.show", village=village, matter=matter))
 
 
 @bp.get("/<matter>")
@@ -98,7 +88,8 @@ def matter_page(village: str, matter: str, posted: str | None = None) -> str:
     return render_template("matters/show.html", village=village, name=name, m=m, marks=marks,
                            sittings=sorted(sittings, key=lambda s: s.scheduled_for),
                            StepKind=StepKind, today=now().date().isoformat(),
-                           settings=village_settings(village), yuan=yuan, send_back=send_back,
+                           settings=settings_shown(village_profile(village)), yuan=yuan,
+                           send_back=send_back,
                            contacts=last.contacts if last else "", max_files=MAX_FILES,
                            posted=posted)
 
@@ -107,13 +98,6 @@ def matter_page(village: str, matter: str, posted: str | None = None) -> str:
 @require("matters.manage")
 def schedule(village: str, matter: str) -> Any:
     village_or_404(village)
-    state = ledger(village).state
-    m = state.matters.get(matter)
-    if m is None:
-        abort(404)
-    if m.step is None or m.step.kind is not StepKind.SITTING:
-        flash(t("bad_request"), "error")
-        return redirect(url_for("matters.show", village=village, matter=matter))
     try:
         day = date.fromisoformat(request.form.get("date", ""))
         at = time.fromisoformat(request.form.get("time", "09:00"))
@@ -121,12 +105,8 @@ def schedule(village: str, matter: str) -> Any:
     except ValueError:
         flash(t("bad_date"), "error")
         return redirect(url_for("matters.show", village=village, matter=matter))
-    rule = rules.preset(m.step.rule)
     scheduled = datetime.combine(day, at, ZoneInfo(current_app.config["TIMEZONE"]))
-    roster = load_roster(store().engine, village).body(rule.body, day)
-    sitting = f"s{day:%Y%m%d}-{secrets.token_hex(3)}"
-    account = current_account()
-    if run(village, c.ConveneSitting(sitting, rule, roster, (matter,), scheduled, notice,
-                                     (request.form.get("place") or "")[:500], by=account.username)):
+    if attempt(matters.convene, village, matter, scheduled_for=scheduled, notice_date=notice,
+               place=request.form.get("place") or "", by=current_account().username, at=now()) is not REFUSED:
         flash(t("done"), "ok")
     return redirect(url_for("matters.show", village=village, matter=matter))

@@ -7,24 +7,22 @@ on the matter's page, and an upheld objection sends the matter back to the step 
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import Stage
-from deliberate import commands as c
 from deliberate.procedure import Action
-from deliberate.store.private import personal, save_personal
+from deliberate.usecases import participation, records
 
 from . import public
-from .admin import village_settings
+from .admin import village_profile
 from .auth import current_account, require
 from .i18n import t
 from .limits import PER_HOUR as LODGE_PER_HOUR
 from .limits import allow, per_hour
-from .services import ledger, now, personal_details, run, store, village_or_404
+from .services import REFUSED, attempt, ledger, now, personal_details, store, village_or_404
 
 __all__ = ["LODGE_PER_HOUR", "bp"]
 
@@ -47,12 +45,9 @@ def lodge(village: str, matter: str) -> Any:
     if not allow("objection"):
         flash(t("objection_limited", count=per_hour()), "error")
         return again(429)
-    objection = f"o{now():%Y%m%d}-{secrets.token_hex(3)}"
-    if not run(village, c.LodgeObjection(matter, objection, now().date(), text)):
-        return again(404 if matter not in ledger(village).state.matters else 400)
     # The contact is for the committee only: kept beside the public log, never in it.
-    save_personal(store().engine, village, "objection", f"{matter}/{objection}", name=None,
-                  contact=contact, at=now())
+    if attempt(participation.lodge_objection, village, matter, text, contact=contact, at=now()) is REFUSED:
+        return again(404 if matter not in ledger(village).state.matters else 400)
     flash(t("objection_lodged"), "ok")
     return redirect(url_for("public.matter_page", village=village, matter=matter))
 
@@ -62,13 +57,13 @@ def lodge(village: str, matter: str) -> Any:
 def queue(village: str) -> Any:
     village_or_404(village)
     state = ledger(village).state
-    days = village_settings(village)["objection_answer_days"]
+    days = village_profile(village).objection_answer_days
     pending = [(m, o, o.lodged_on + timedelta(days=days)) for m in state.matters.values()
                for o in m.pending_objections()]
     pending.sort(key=lambda item: item[2])
     return render_template("objections/queue.html", village=village, pending=pending,
                            today=now().date(),
-                           contacts=personal(store().engine, village, "objection"))
+                           contacts=records.contacts(store(), village, "objection"))
 
 
 @bp.post("/v/<village>/objections/<matter>/<objection>")
@@ -78,9 +73,9 @@ def answer(village: str, matter: str, objection: str) -> Any:
     to = request.form.get("return_to") or ""
     return_to = next((s for s in Stage if s.value == to), None) if upheld else None
     account = current_account()
-    if run(village, c.AnswerObjection(matter, objection, now().date(),
-                                      (request.form.get("answer") or "").strip()[:5000], upheld,
-                                      by=account.person or account.username, return_to=return_to)):
+    if attempt(participation.answer_objection, village, matter, objection,
+               answer=(request.form.get("answer") or "").strip(), upheld=upheld,
+               by=account.person or account.username, return_to=return_to, at=now()) is not REFUSED:
         flash(t("done"), "ok")
     return redirect(url_for("objections.queue", village=village))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import segno
 from flask import (
     Blueprint,
     Response,
@@ -20,11 +19,12 @@ from flask import (
 from deliberate.notice import implementation_notice, percent, resolution_notice, yuan
 from deliberate.procedure import Stage
 from deliberate.record import Checkpoint, to_jsonl
-from deliberate.store.private import load_file
+from deliberate.usecases import records
 
 from .address import external_url
 from .i18n import current_lang
 from .pagecache import cached_page
+from .qr import qr_svg
 from .services import ledger, now, record_check, snapshot, store, village_or_404
 
 __all__ = ["bp"]
@@ -35,7 +35,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index() -> Any:
     villages = []
-    for village, name in store().villages():
+    for village, name in records.villages(store()):
         state = ledger(village).state
         sittings = sorted(state.sittings.values(), key=lambda s: s.scheduled_for, reverse=True)
         villages.append((village, name, sittings))
@@ -74,13 +74,6 @@ def matter_page(village: str, matter: str) -> Any:
                            today=now().date(), submissions=state.submissions)
 
 
-def _qr(url: str) -> str:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=3, xmldecl=False, svgns=False,
-                                    title=url)
-    return out.getvalue().decode()
-
-
 @bp.get("/p/<village>/m/<matter>/notice/<int:number>")
 @cached_page
 def notice(village: str, matter: str, number: int) -> Any:
@@ -90,7 +83,7 @@ def notice(village: str, matter: str, number: int) -> Any:
     m = state.matters.get(matter)
     if m is None or not 1 <= number <= len(m.notices):
         abort(404)
-    published = [e for e in store().entries_of_type(village, "notice_published")
+    published = [e for e in records.entries_of_type(store(), village, "notice_published")
                  if e.payload["matter"] == matter]
     entry = published[number - 1]
     checkpoint = Checkpoint(entry.height, entry.hash)
@@ -105,7 +98,7 @@ def notice(village: str, matter: str, number: int) -> Any:
                                                url=url, number=number)
         title, lines = implementation.title(lang), None
     return render_template("public/notice.html", village=village, name=name, m=m, title=title,
-                           lines=lines, implementation=implementation, qr=_qr(url),
+                           lines=lines, implementation=implementation, qr=qr_svg(url, title=True),
                            checkpoint=checkpoint, url=url, yuan=yuan,
                            notice=m.notices[number - 1])
 
@@ -115,10 +108,10 @@ def notice(village: str, matter: str, number: int) -> Any:
 def verify_page(village: str) -> Any:
     name = village_or_404(village)
     state, checkpoint = snapshot(village)
-    published = store().entries_of_type(village, "notice_published")
+    published = records.entries_of_type(store(), village, "notice_published")
     notices = [(e, state.matters[e.payload["matter"]]) for e in published
                if e.payload["matter"] in state.matters]
-    receipt = (request.args.get("receipt") or "").strip()[:40]
+    receipt = (request.args.get("receipt") or "").strip()  # a longer one is simply not found
     found = None
     if receipt:
         # As typed, then in capitals: the phone shows receipts in capitals, people type either.
@@ -145,7 +138,7 @@ def _printed(village: str) -> dict[str, Any] | None:
     if not (raw_height.isascii() and raw_height.isdecimal()) or len(raw_height) > 12 \
             or not 16 <= len(raw_hash) <= 64 or not set(raw_hash) <= _HEX:
         return {**typed, "verdict": "printed_bad_input"}
-    entry = store().entry(village, int(raw_height))
+    entry = records.entry(store(), village, int(raw_height))
     if entry is None:
         return {**typed, "verdict": "printed_missing"}
     if not entry.hash.startswith(raw_hash):
@@ -160,7 +153,7 @@ def file(village: str, sha256: str) -> Response:
     the download and compare it with the SHA-256 in the notice and the log."""
     village_or_404(village)
     named = snapshot(village)[0].attachment_digests()
-    stored = load_file(store().engine, village, sha256) if sha256 in named else None
+    stored = records.stored_file(store(), village, sha256) if sha256 in named else None
     if stored is None:
         abort(404)
     # Always a download, never rendered here: an uploaded page must not run as ours.

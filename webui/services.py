@@ -14,17 +14,17 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from deliberate import DeliberateError, Ledger
 from deliberate.errors import ChainBroken
 from deliberate.record import Verification
-from deliberate.store import SqlRepository
-from deliberate.store.models import PersonRow
+from deliberate.usecases import Missing, SqlRepository, records
 
 from .i18n import current_lang, t
 
 __all__ = [
+    "REFUSED",
+    "attempt",
     "ledger",
     "now",
     "person_name",
@@ -125,6 +125,31 @@ def now() -> datetime:
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
+class _Refused:
+    """What :func:`attempt` returns when the use case was refused (its reason is flashed)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "REFUSED"
+
+
+REFUSED: Any = _Refused()
+
+
+def attempt(use_case: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``use_case`` with the store first; on a refusal flash its reason in the user's language
+    and return :data:`REFUSED` (which is false). A refused use case changes nothing."""
+    try:
+        return use_case(store(), *args, **kwargs)
+    except Missing:
+        raise  # the page the request names does not exist: 404 (create_app)
+    except DeliberateError as refused:
+        flash(refused.message(current_lang()), "error")
+        return REFUSED
+
+
 def run(village: str, command: Any) -> bool:
     """Handle ``command``; flash its refusal in the user's language and return False if refused.
 
@@ -159,19 +184,13 @@ def sitting_or_404(village: str, sitting: str) -> tuple[Any, Any]:
 
 
 def person_names(village: str) -> dict[str, str]:
-    """Everyone's name by id: one narrow query, not the whole roster (the hall's panel asks
-    every two seconds)."""
-    t = PersonRow.__table__
-    with store().engine.connect() as conn:
-        return dict(conn.execute(select(t.c.id, t.c.name).where(t.c.village == village)).all())
+    """Everyone's name by id."""
+    return records.person_names(store(), village)
 
 
 def person_name(village: str, person: str) -> str:
-    """One person's name (the voter's page: a thousand phones open it at once), or the id."""
-    t = PersonRow.__table__
-    with store().engine.connect() as conn:
-        name = conn.execute(select(t.c.name).where(t.c.village == village, t.c.id == person)).scalar()
-    return name or person
+    """One person's name, or the id."""
+    return records.person_name(store(), village, person)
 
 
 def _serializer() -> URLSafeSerializer:

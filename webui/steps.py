@@ -8,21 +8,19 @@ never a redirect that loses both.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
 
 from deliberate import Stage
-from deliberate import commands as c
-from deliberate.store.private import MAX_FILE_BYTES, forget_files, save_file
+from deliberate.usecases import matters as steps
+from deliberate.usecases.matters import MAX_FILE_BYTES, Upload
 
 from . import matters
-from .admin import village_settings
-from .auth import current_account, require
+from .auth import require
 from .i18n import t
-from .services import ledger, now, run, store, village_or_404
+from .services import REFUSED, attempt, now, village_or_404
 
 __all__ = ["MAX_FILES", "UPLOAD_LIMIT", "bp", "parse_yuan"]
 
@@ -58,9 +56,16 @@ def _day(field: str) -> date | None:
         return None
 
 
-def _by() -> str:
-    account = current_account()
-    return account.person or account.username
+def _field(name: str) -> str:
+    return (request.form.get(name) or "").strip()
+
+
+def _done(village: str, matter: str, form: str, outcome: Any) -> Any:
+    """Back to the matter's page, or — refused — the page again keeping what was typed."""
+    if outcome is REFUSED:
+        return _again(village, matter, form)
+    flash(t("done"), "ok")
+    return _back(village, matter)
 
 
 @bp.post("/notice")
@@ -68,42 +73,31 @@ def _by() -> str:
 def publish(village: str, matter: str) -> Any:
     village_or_404(village)
     on = _day("published_on")
-    try:
-        days = int(request.form.get("days") or village_settings(village)["notice_period_days"])
-    except ValueError:
-        days = -1  # the core refuses it with the statute's reason
-    if on is None or not run(village, c.PublishNotice(
-            matter, on, days, (request.form.get("contacts") or "").strip(),
-            (request.form.get("issued_by") or "").strip())):
+    raw = _field("days")
+    days = (int(raw) if raw.isdigit() and len(raw) < 7 else -1) if raw else None  # -1: refused, with the reason
+    if on is None:
         return _again(village, matter, "publish")
-    flash(t("done"), "ok")
-    return _back(village, matter)
+    return _done(village, matter, "publish", attempt(
+        steps.publish_notice, village, matter, published_on=on, days=days, contacts=_field("contacts"),
+        issued_by=_field("issued_by"), at=now()))
 
 
 @bp.post("/notice/close")
 @require("matters.manage")
 def close_notice(village: str, matter: str) -> Any:
     village_or_404(village)
-    if not run(village, c.CloseNotice(matter, now().date())):
-        return _again(village, matter, "close_notice")
-    flash(t("done"), "ok")
-    return _back(village, matter)
+    return _done(village, matter, "close_notice", attempt(steps.close_notice, village, matter, now()))
 
 
 @bp.post("/township")
 @require("matters.manage")
 def township(village: str, matter: str) -> Any:
     village_or_404(village)
-    approved = request.form.get("approved") == "1"
     to = request.form.get("return_to") or ""
-    return_to = None if approved else next((s for s in Stage if s.value == to), None)
-    if not run(village, c.RecordTownshipReview(matter, approved,
-                                               (request.form.get("reference") or "").strip(),
-                                               by=(request.form.get("by") or "").strip(),
-                                               return_to=return_to)):
-        return _again(village, matter, "township")
-    flash(t("done"), "ok")
-    return _back(village, matter)
+    return _done(village, matter, "township", attempt(
+        steps.township_review, village, matter, approved=request.form.get("approved") == "1",
+        reference=_field("reference"), by=_field("by"),
+        return_to=next((s for s in Stage if s.value == to), None), at=now()))
 
 
 @bp.post("/progress")
@@ -119,28 +113,14 @@ def progress(village: str, matter: str) -> Any:
         flash(t("bad_amount"), "error")
         return _again(village, matter, "progress")
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
-    if len(uploads) > MAX_FILES:
+    files = [Upload(f.filename, f.mimetype or "application/octet-stream", f.read(MAX_FILE_BYTES + 1))
+             for f in uploads[:MAX_FILES + 1]]
+    if len(files) > MAX_FILES or any(len(f.content) > MAX_FILE_BYTES or not f.content for f in files):
         flash(t("bad_file"), "error")
         return _again(village, matter, "progress")
-    attachments = []
-    for upload in uploads:
-        content = upload.read(MAX_FILE_BYTES + 1)
-        if len(content) > MAX_FILE_BYTES or not content:
-            flash(t("bad_file"), "error")
-            return _again(village, matter, "progress")
-        # Stored before the entry that names it, so the record never names a missing file.
-        digest = save_file(store().engine, village, upload.filename[:500],
-                           upload.mimetype or "application/octet-stream", content, now())
-        attachments.append(c.Attachment(upload.filename[:500], digest))
-    entry = f"e{now():%Y%m%d}-{secrets.token_hex(3)}"
-    if not run(village, c.RecordProgress(matter, entry, on, (request.form.get("description") or "").strip(),
-                                         spent, tuple(attachments))):
-        # Refused: drop the files it brought, unless an earlier entry names the same bytes.
-        forget_files(store().engine, village,
-                     {a.sha256 for a in attachments} - ledger(village).state.attachment_digests())
-        return _again(village, matter, "progress")
-    flash(t("done"), "ok")
-    return _back(village, matter)
+    return _done(village, matter, "progress", attempt(
+        steps.record_progress, village, matter, on=on, description=_field("description"), spent=spent,
+        uploads=files, at=now()))
 
 
 @bp.post("/complete")
@@ -148,8 +128,7 @@ def progress(village: str, matter: str) -> Any:
 def complete(village: str, matter: str) -> Any:
     village_or_404(village)
     on = _day("on")
-    if on is None or not run(village, c.CompleteImplementation(
-            matter, on, (request.form.get("summary") or "").strip())):
+    if on is None:
         return _again(village, matter, "complete")
-    flash(t("done"), "ok")
-    return _back(village, matter)
+    return _done(village, matter, "complete", attempt(
+        steps.complete, village, matter, on=on, summary=_field("summary"), at=now()))

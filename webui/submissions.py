@@ -7,32 +7,25 @@ The text is public; the name and contact of whoever raised it are kept beside th
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from deliberate import Channel, SubmissionStatus
-from deliberate import commands as c
+from deliberate import SubmissionStatus
 from deliberate.procedure import PROCEDURES, TERMINAL
-from deliberate.store.private import personal, save_personal
+from deliberate.usecases import participation, records
 
 from .auth import current_account, require
 from .i18n import t
 from .limits import allow, per_hour
 from .pagecache import cached_page
-from .services import ledger, now, personal_details, run, snapshot, store, village_or_404
+from .services import REFUSED, attempt, ledger, now, personal_details, snapshot, store, village_or_404
 
-__all__ = ["bp", "new_id"]
+__all__ = ["bp"]
 
 bp = Blueprint("submissions", __name__)
 
-
-
-def new_id() -> str:
-    """A short number a villager can read out on the phone: the date and four letters."""
-    return f"q{now():%Y%m%d}-{secrets.token_hex(2)}"
 
 
 def _ledger_rows(state: Any, status: str | None) -> list[Any]:
@@ -76,12 +69,10 @@ def lodge(village: str) -> Any:
     if fields is None:
         return public_ledger(village), 400
     text, name, contact = fields
-    submission = new_id()
-    if not run(village, c.LodgeSubmission(submission, now().date(), text)):
+    lodged = attempt(participation.lodge_submission, village, text, name=name, contact=contact, at=now())
+    if lodged is REFUSED:
         return public_ledger(village), 400
-    save_personal(store().engine, village, "submission", submission, name=name, contact=contact,
-                  at=now())
-    flash(t("submission_lodged", id=submission), "ok")
+    flash(t("submission_lodged", id=lodged.id), "ok")
     return redirect(url_for("submissions.public_ledger", village=village))
 
 
@@ -96,7 +87,7 @@ def clerk_ledger(village: str) -> Any:
     return render_template("submissions/clerk.html", village=village, name=name,
                            rows=_ledger_rows(state, status), status=status,
                            matters=state.matters, open_matters=open_matters,
-                           people=personal(store().engine, village, "submission"),
+                           people=records.contacts(store(), village, "submission"),
                            SubmissionStatus=SubmissionStatus, today=now().date().isoformat(),
                            procedures=PROCEDURES)
 
@@ -116,12 +107,10 @@ def take_down(village: str) -> Any:
         flash(t("bad_date"), "error")
         return redirect(url_for("submissions.clerk_ledger", village=village))
     account = current_account()
-    submission = new_id()
-    if run(village, c.LodgeSubmission(submission, received, text, Channel.CLERK,
-                                      recorded_by=account.person or account.username)):
-        save_personal(store().engine, village, "submission", submission, name=name,
-                      contact=contact, at=now())
-        flash(t("submission_lodged", id=submission), "ok")
+    lodged = attempt(participation.lodge_submission, village, text, name=name, contact=contact, at=now(),
+                     received_on=received, recorded_by=account.person or account.username)
+    if lodged is not REFUSED:
+        flash(t("submission_lodged", id=lodged.id), "ok")
     return redirect(url_for("submissions.clerk_ledger", village=village))
 
 
@@ -130,8 +119,8 @@ def take_down(village: str) -> Any:
 def take_up(village: str, submission: str) -> Any:
     village_or_404(village)
     account = current_account()
-    if run(village, c.TakeUpSubmission(submission, (request.form.get("matter") or "")[:200],
-                                       now().date(), by=account.person or account.username)):
+    if attempt(participation.take_up_submission, village, submission, request.form.get("matter") or "",
+               by=account.person or account.username, at=now()) is not REFUSED:
         flash(t("done"), "ok")
     return redirect(url_for("submissions.clerk_ledger", village=village))
 
@@ -141,8 +130,7 @@ def take_up(village: str, submission: str) -> Any:
 def answer(village: str, submission: str) -> Any:
     village_or_404(village)
     account = current_account()
-    if run(village, c.AnswerSubmission(submission, now().date(),
-                                       (request.form.get("answer") or "").strip()[:5000],
-                                       by=account.person or account.username)):
+    if attempt(participation.answer_submission, village, submission, (request.form.get("answer") or "").strip(),
+               by=account.person or account.username, at=now()) is not REFUSED:
         flash(t("done"), "ok")
     return redirect(url_for("submissions.clerk_ledger", village=village))

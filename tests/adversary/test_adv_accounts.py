@@ -18,10 +18,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from deliberate.cli import main as cli
 from deliberate.store.models import AccountRow
 from webui import create_app
 from webui.auth import add_account
@@ -35,11 +33,10 @@ def make_app(url: str, **config):
     account that serves every village."""
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "adv-accounts", "TESTING": True, **config})
     store = app.extensions["deliberate"]
-    runner = CliRunner()
-    ensure_demo(store, lambda argv: runner.invoke(cli, argv))
+    ensure_demo(store)
     store.create_village("hill", "山村")
-    add_account(store.engine, "hill-chair", "hill-password", {"chair", "admin"}, "山村主任", village="hill")
-    add_account(store.engine, "county", "county-password", {"admin"}, "县民政局", village=None)
+    add_account(store, "hill-chair", "hill-password", {"chair", "admin"}, "山村主任", village="hill")
+    add_account(store, "county", "county-password", {"admin"}, "县民政局", village=None)
     return app
 
 

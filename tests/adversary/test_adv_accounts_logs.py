@@ -39,10 +39,9 @@ def instance(tmp_path_factory):
     folder = tmp_path_factory.mktemp("logs-instance")
     env = {**os.environ, "DELIBERATE_INSTANCE": str(folder), "PYTHONPATH": str(ROOT)}
     env.pop("DELIBERATE_DATABASE_URL", None)
-    code = ("from click.testing import CliRunner\nfrom deliberate.cli import main as cli\n"
-            "from webui import create_app\nfrom webui.demo import ensure_demo\n"
-            "from webui.services import voter_token\napp = create_app()\nrunner = CliRunner()\n"
-            "ensure_demo(app.extensions['deliberate'], lambda argv: runner.invoke(cli, argv))\n"
+    code = ("from webui import create_app\nfrom webui.demo import ensure_demo\n"
+            "from webui.services import voter_token\napp = create_app()\n"
+            "ensure_demo(app.extensions['deliberate'])\n"
             "with app.app_context():\n    print(voter_token('demo', 'live', 'p0001'))")
     token = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, check=True, timeout=120,
                            capture_output=True, text=True).stdout.strip()

@@ -263,7 +263,7 @@ def _storm(store_url, tmp_path) -> dict:
     app = demo_app_at(url, SECRET_KEY=secret)
     store = app.extensions["deliberate"]
     present, absent = open_demo_vote(store, PRESENT)
-    add_account(store.engine, "everyone", "everyone-pw", set(ROLES), "全体角色", village="demo",
+    add_account(store, "everyone", "everyone-pw", set(ROLES), "全体角色", village="demo",
                 person="p0009")
     with app.app_context():
         links = {"present": {p: f"/b/{voter_token('demo', 'live', p)}" for p in present},

@@ -96,7 +96,7 @@ def _app(store_url: str, tmp_path: Path):
     app = create_app({"DATABASE_URL": store_url, "SECRET_KEY": str(tmp_path), "TESTING": True})
     store = app.extensions["deliberate"]
     store.create_village("v", "金町村")
-    add_account(store.engine, "admin", "admin-password-1", {"admin"}, "管理员", village="v")
+    add_account(store, "admin", "admin-password-1", {"admin"}, "管理员", village="v")
     client = app.test_client()
     response = client.post("/login", data={"username": "admin", "password": "admin-password-1",
                                            "csrf_token": csrf(client)})

@@ -16,9 +16,7 @@ import re
 
 import pytest
 import segno
-from click.testing import CliRunner
 
-from deliberate.cli import main as cli
 from webui import create_app
 from webui.demo import DEMO_PASSWORD, ensure_demo
 from webui.services import voter_token
@@ -29,8 +27,7 @@ NOTICE = "/p/demo/m/lights/notice/1"
 
 def make_app(url: str, **config):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "adv-sessions", "TESTING": True, **config})
-    runner = CliRunner()
-    ensure_demo(app.extensions["deliberate"], lambda argv: runner.invoke(cli, argv))
+    ensure_demo(app.extensions["deliberate"])
     return app
 
 

@@ -1,0 +1,139 @@
+"""A voter's phone: what the page shows, casting a ballot, and taking a secret ballot's codes to
+another phone.
+
+For a secret vote the phone makes a random receipt and a random change code (here, on its first
+ballot) and keeps both; the record keeps only a digest of the two, and seeing or changing the
+ballot needs both. The receipt alone, published at the close, opens nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from deliberate import commands as c
+from deliberate.procedure import SittingState
+from deliberate.state import Matter, NoVote, Sitting, Vote
+from deliberate.store import SqlRepository
+from deliberate.store.people import person_name
+from deliberate.tally import Choice
+
+from .common import handle, sitting_of
+
+__all__ = ["Cast", "VoterPage", "cast_ballot", "normal_code", "recover", "voter_page"]
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # easy to copy: no 0/O or 1/I
+Codes = tuple[str, str]  # (receipt, change code)
+_ENDED = (SittingState.CLOSED, SittingState.ADJOURNED)
+
+
+def _code() -> str:
+    # Eight letters in two groups: 40 bits, plenty against guessing through a limited form.
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normal_code(typed: str | None) -> str:
+    """A receipt or change code as typed: upper case, spaces dropped, the dash put back."""
+    raw = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+@dataclass(frozen=True)
+class VoterPage:
+    """What a voter's page shows. ``ended``: the sitting is over (the link no longer works).
+    ``recorded``: the choice this phone may see; ``held``: the codes that opened it (a secret
+    vote); ``held_wrong``: the phone offered codes that open no ballot (a guess, to be counted
+    against the hourly limit); ``lost``: took part, but this phone cannot show the ballot."""
+
+    sitting: Sitting
+    person: str
+    name: str
+    vote: Vote | None
+    matter: Matter | None
+    why_not: NoVote | None
+    ended: bool
+    recorded: Choice | None = None
+    held: Codes | None = None
+    held_wrong: bool = False
+    lost: bool = False
+
+
+def voter_page(store: SqlRepository, village: str, sitting: str, person: str,
+               held: Codes | None = None) -> VoterPage:
+    """The page of ``person`` in ``sitting``, with the codes this phone holds (if any)."""
+    state, found = sitting_of(store, village, sitting)
+    vote = state.open_vote(sitting)
+    page = VoterPage(
+        sitting=found, person=person, name=person_name(store.engine, village, person) or person,
+        vote=vote, matter=state.matters.get(vote.matter) if vote else None,
+        why_not=found.why_cannot_vote(person),
+        ended=found.state in _ENDED)
+    if vote is None:
+        return page
+    if not vote.secret:
+        return _with(page, recorded=vote.voters.get(person))
+    recorded = vote.ballot_of(*held) if held is not None else None
+    return _with(page, recorded=recorded, held=held if recorded is not None else None,
+                 held_wrong=held is not None and recorded is None,
+                 lost=recorded is None and person in vote.voters)
+
+
+def _with(page: VoterPage, **changes: object) -> VoterPage:
+    from dataclasses import replace
+
+    return replace(page, **changes)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A ballot's outcome: ``fresh`` — the codes made for a first secret ballot (to keep on the
+    phone and show once); ``lost`` — a secret ballot already cast from a phone that no longer
+    holds its codes (nothing was recorded: the voter types them in first); ``held_wrong`` — the
+    phone offered codes that open no ballot (a guess, counted by the caller); ``closed`` — the
+    vote the page showed is no longer open (nothing was recorded); ``ended`` — the sitting is over
+    (the voter's link no longer works)."""
+
+    fresh: Codes | None = None
+    ended: bool = False
+    lost: bool = False
+    held_wrong: bool = False
+    closed: bool = False
+
+
+def cast_ballot(store: SqlRepository, village: str, sitting: str, person: str, vote: str,
+                choice: Choice, held: Codes | None, at: datetime) -> Cast:
+    """Cast or change ``person``'s ballot in ``vote``. ``held``: the codes this phone holds for
+    a secret vote (None once the caller's limit on wrong tries is reached)."""
+    state, found = sitting_of(store, village, sitting)
+    if found.state in _ENDED:
+        return Cast(ended=True)
+    open_vote = state.open_vote(sitting)
+    if open_vote is None or open_vote.id != vote:
+        return Cast(closed=True)
+    fresh = None
+    receipt = code = None
+    wrong = open_vote.secret and held is not None and open_vote.ballot_of(*held) is None
+    if open_vote.secret:
+        if person not in open_vote.voters:
+            receipt, code = fresh = _code(), _code()  # a first ballot: new ones, always
+        elif held is not None and not wrong:
+            receipt, code = held
+        else:
+            return Cast(lost=True, held_wrong=wrong)
+    handle(store, village, c.CastBallot(sitting, vote, person, choice, receipt=receipt,
+                                        change_code=code), at)
+    return Cast(fresh=fresh, held_wrong=wrong)
+
+
+def recover(store: SqlRepository, village: str, sitting: str, vote: str, receipt: str,
+            code: str) -> Codes | None:
+    """The codes typed in on another phone (or after the cookie was lost), normalised, if they
+    open a ballot of the open secret ``vote``; else None (one answer for any mismatch)."""
+    state, _ = sitting_of(store, village, sitting)
+    open_vote = state.open_vote(sitting)
+    receipt, code = normal_code(receipt), normal_code(code)
+    if open_vote is None or open_vote.id != vote or not open_vote.secret:
+        return None
+    return (receipt, code) if open_vote.ballot_of(receipt, code) is not None else None

@@ -1,0 +1,162 @@
+"""The hall (议事厅): what the chair's console shows, and what the chair, the clerk at the door and
+the tellers do — check people in and out, open the sitting, appoint tellers, open a vote, enter
+and confirm a card count, close the vote, adjourn or close the sitting, record the minutes.
+
+Each function takes the store, the village and the sitting, and what the person typed or chose;
+it finds what it needs itself (the open vote, the next vote's id) and raises the core's typed
+error when the command is refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from deliberate import commands as c
+from deliberate.rules.outcome import Outcome
+from deliberate.state import Sitting, VillageState, Vote
+from deliberate.store import SqlRepository
+from deliberate.store.people import person_names
+from deliberate.tally import Tally
+
+from .common import handle, sitting_of
+
+__all__ = ["CheckIn", "HallView", "adjourn", "appoint_tellers", "check_in", "check_out",
+           "close_sitting", "close_vote", "confirm_card_count", "enter_card_count", "hall_view",
+           "open_sitting", "open_vote", "record_minutes", "voters"]
+
+
+@dataclass(frozen=True)
+class HallView:
+    """What the console and the projector's panel show of a sitting."""
+
+    sitting: Sitting
+    state: VillageState
+    names: dict[str, str]
+    attendance: Any
+    quorum: Outcome
+    vote: Vote | None
+    show_split: bool  # a card count's approve/oppose split may be shown to this viewer
+    agenda: tuple[Any, ...]  # the matters that can be voted on now
+    present: tuple[str, ...]  # who is present, by name
+
+
+def hall_view(store: SqlRepository, village: str, sitting: str, *, teller: bool) -> HallView:
+    """The sitting as the console shows it. ``teller``: whether the viewer counts or scrutinises
+    cards — a secret vote's card count stays sealed until the close for everyone else."""
+    state, found = sitting_of(store, village, sitting)
+    names = person_names(store.engine, village)
+    attendance = found.attendance()
+    vote = state.open_vote(sitting)
+    return HallView(
+        sitting=found, state=state, names=names, attendance=attendance,
+        quorum=found.rule.decide(attendance, Tally()), vote=vote,
+        show_split=vote is not None and vote.cards is not None and (not vote.secret or teller),
+        agenda=tuple(state.votable_agenda(sitting)),
+        present=tuple(sorted(found.present, key=lambda p: names.get(p, p))))
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The outcome of a check-in at the door: ``person`` checked in, or the candidates a name
+    matched (none, or several — then the number is needed)."""
+
+    query: str
+    person: str | None = None
+    name: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+def check_in(store: SqlRepository, village: str, sitting: str, who: str, at: datetime) -> CheckIn:
+    """Check in the person ``who`` names — a roster number, or a name that only one attendee
+    has. A name several people share checks nobody in and returns their numbers."""
+    _, found = sitting_of(store, village, sitting)
+    names = person_names(store.engine, village)
+    if who in found.roster.attendees:
+        matches: Sequence[str] = (who,)
+    else:
+        matches = sorted(p for p in found.roster.attendees if names.get(p) == who)
+    if len(matches) != 1:
+        return CheckIn(who, candidates=tuple(matches))
+    handle(store, village, c.CheckIn(sitting, matches[0]), at)
+    return CheckIn(who, matches[0], names.get(matches[0], matches[0]))
+
+
+def check_out(store: SqlRepository, village: str, sitting: str, person: str, at: datetime) -> str:
+    """Record that ``person`` left; returns their name."""
+    handle(store, village, c.CheckOut(sitting, person), at)
+    return person_names(store.engine, village).get(person, person)
+
+
+def open_sitting(store: SqlRepository, village: str, sitting: str, by: str, at: datetime) -> None:
+    handle(store, village, c.OpenSitting(sitting, by=by), at)
+
+
+def appoint_tellers(store: SqlRepository, village: str, sitting: str, counters: Sequence[str],
+                    scrutineers: Sequence[str], at: datetime) -> None:
+    handle(store, village, c.AppointTellers(sitting, tuple(counters), tuple(scrutineers)), at)
+
+
+def open_vote(store: SqlRepository, village: str, sitting: str, matter: str, motion: str,
+              secret: bool, at: datetime) -> str:
+    """Open a vote on ``matter``; returns the vote's id (the sitting's next)."""
+    _, found = sitting_of(store, village, sitting)
+    vote = found.next_vote_id()
+    handle(store, village, c.OpenVote(sitting, vote, matter, motion, secret=secret), at)
+    return vote
+
+
+def _open_vote_of(store: SqlRepository, village: str, sitting: str) -> Vote:
+    from deliberate.errors import NotFound
+
+    state, _ = sitting_of(store, village, sitting)
+    vote = state.open_vote(sitting)
+    if vote is None:
+        raise NotFound("err_unknown", kind="表决/vote", id=sitting)
+    return vote
+
+
+def enter_card_count(store: SqlRepository, village: str, sitting: str, teller: str, tally: Tally,
+                     account: str, at: datetime) -> None:
+    """The counter's card count for the open vote (sealed until the close if the vote is secret:
+    its seal needs a nonce, made here)."""
+    vote = _open_vote_of(store, village, sitting)
+    handle(store, village, c.EnterCardCount(sitting, vote.id, teller, tally, account=account,
+                                            nonce=secrets.token_hex(16) if vote.secret else None), at)
+
+
+def confirm_card_count(store: SqlRepository, village: str, sitting: str, teller: str, account: str,
+                       at: datetime) -> None:
+    vote = _open_vote_of(store, village, sitting)
+    handle(store, village, c.ConfirmCardCount(sitting, vote.id, teller, account=account), at)
+
+
+def close_vote(store: SqlRepository, village: str, sitting: str, at: datetime) -> None:
+    vote = _open_vote_of(store, village, sitting)
+    handle(store, village, c.CloseVote(sitting, vote.id), at)
+
+
+def adjourn(store: SqlRepository, village: str, sitting: str, reason: str, at: datetime) -> None:
+    handle(store, village, c.AdjournSitting(sitting, reason), at)
+
+
+def close_sitting(store: SqlRepository, village: str, sitting: str, at: datetime) -> None:
+    handle(store, village, c.CloseSitting(sitting), at)
+
+
+def record_minutes(store: SqlRepository, village: str, sitting: str, *, recorder: str, summary: str,
+                   speakers: Sequence[str], recording_ref: str | None, recording_sha256: str | None,
+                   at: datetime) -> None:
+    handle(store, village, c.RecordMinutes(sitting, recorder, summary, tuple(speakers),
+                                           recording_ref, recording_sha256), at)
+
+
+def voters(store: SqlRepository, village: str, sitting: str) -> tuple[Sitting, list[tuple[str, str]]]:
+    """The sitting and its voters as (id, name), by name: the cards to print."""
+    _, found = sitting_of(store, village, sitting)
+    names = person_names(store.engine, village)
+    people = sorted(found.roster.voters, key=lambda p: names.get(p, p))
+    return found, [(p, names.get(p, p)) for p in people]
