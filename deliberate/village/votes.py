@@ -115,13 +115,10 @@ def _cast_ballot(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple
     sitting = sitting_of(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.CAST_BALLOT)
     vote = vote_of(state, sitting, cmd.vote)
-    voter, roster = cmd.voter, sitting.roster
-    if voter not in roster.attendees:
-        raise NotEligible("err_not_in_body", person=voter)
-    if voter not in roster.voters:
-        raise NotEligible("err_no_vote_right", person=voter)
-    if voter not in sitting.present:
-        raise NotEligible("err_absent", person=voter)
+    voter = cmd.voter
+    barred = sitting.why_cannot_vote(voter)  # the rule a voter's page also asks
+    if barred is not None:
+        raise NotEligible(barred.value, person=voter)
     choice = of_type("choice", cmd.choice, Choice)
     first = voter not in vote.voters
     if first:
