@@ -5,7 +5,7 @@
 
 The store replays the entries it reads (a new process, or what other workers appended) and checks
 each one on the way: its height, its parent's hash, and its own hash over the stored text
-(``deliberate.store.repository._checked_replay``). The baseline is what it did before the check:
+(``deliberate.store.writer._checked_replay``). The baseline is what it did before the check:
 the same rows, parsed, decoded and applied (``json.loads`` + ``decode_event`` + the applier), no
 hashing. Both start from the rows as the database driver returns them, so the figure is the cost
 of the check itself. Target: at most 1.3×. Best of several interleaved runs.
@@ -28,7 +28,7 @@ from village_log import generate
 from deliberate.codec import canonical, decode_event
 from deliberate.record import GENESIS, Checkpoint
 from deliberate.state import EMPTY
-from deliberate.store.repository import _Cached, _checked_replay
+from deliberate.store.writer import _Cached, _checked_replay
 from deliberate.village import apply_event, replay
 
 TARGET = 1.3

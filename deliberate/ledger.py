@@ -1,9 +1,11 @@
 """The use case every front end shares: handle a command against a village's record.
 
-:class:`Ledger` holds the village for writing, asks :func:`~deliberate.village.decide` on its
-latest state, turns the events into chained entries, and appends them with the state they lead
-to, all before anyone else may write — so no acknowledged command is lost and none is applied
-twice. The web UI and the command line call this, never ``decide`` directly.
+:class:`Ledger` decides a command on the village's latest state, turns the events into chained
+entries, hands them to its repository with the state they lead to, and decides again when the
+repository reports that another writer got there first. That is all it does: how writers wait
+for one another — locks, an optimistic check, several commands in one transaction — is the
+repository's (:mod:`deliberate.repository`; on a database, :mod:`deliberate.store.writer`). The
+web UI and the command line call this, never ``decide`` directly.
 
 >>> from datetime import datetime, timezone
 >>> from deliberate.commands import RaiseMatter
@@ -18,15 +20,13 @@ twice. The web UI and the command line call this, never ``decide`` directly.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import ConcurrencyConflict, InvalidInput
 from .record import Checkpoint, Entry, Verification, events_of, next_entry, verify
-from .repository import InMemoryRepository, Repository
+from .repository import Change, Decision, InMemoryRepository, Repository
 from .state import VillageState
 from .village import chained, decide, replay, restore_private
 
@@ -52,39 +52,6 @@ def _time(state: VillageState, now: Any) -> Any:
     return now
 
 
-class _Job:
-    """One caller's command, and what became of it."""
-
-    __slots__ = ("command", "entries", "error", "finished", "now", "turn")
-
-    def __init__(self, command: Any, now: datetime) -> None:
-        self.command, self.now = command, now
-        self.entries: tuple[Entry, ...] = ()
-        self.error: BaseException | None = None
-        self.finished = False
-        self.turn = threading.Event()
-
-
-class _Group:
-    """The commands waiting to be written to one village through one repository."""
-
-    __slots__ = ("lock", "pending", "running")
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pending: list[_Job] = []
-        self.running = False
-
-
-_groups: weakref.WeakKeyDictionary[Any, dict[str, _Group]] = weakref.WeakKeyDictionary()
-_groups_lock = threading.Lock()
-
-
-def _group(repository: Any, village: str) -> _Group:
-    with _groups_lock:
-        return _groups.setdefault(repository, {}).setdefault(village, _Group())
-
-
 class Ledger:
     """One village's record, behind a repository."""
 
@@ -106,93 +73,42 @@ class Ledger:
         """Decide ``command`` at ``now`` and record what it causes; return the new entries.
 
         A refused command raises its typed error and records nothing. A command accepted with
-        nothing to record (a repeated identical ballot) returns ``()``.
-
-        Commands that arrive for the same village while another is being written (the threads
-        of a web worker during a vote) are written together, in arrival order, in one
-        transaction: each is decided on the state the ones before it left, exactly as if they
-        had come one by one, and each caller hears of its own command only once all are
-        committed. A refused command in such a group refuses only itself.
+        nothing to record (a repeated identical ballot) returns ``()``. Each command is decided
+        on the state the commands before it left, exactly as if they had come one by one, and
+        its caller hears of it only once it is durable.
         """
-        job = _Job(command, now)
-        group = _group(self.repository, self.village)
-        with group.lock:
-            group.pending.append(job)
-            lead = not group.running
-            group.running = True
-        if not lead:
-            job.turn.wait()  # until a leader has written it, or hands over the lead to it
-        if not job.finished:
-            self._lead(group)
-        if job.error is not None:
-            # The error's traceback holds the frames that hold this job (and the writer and its
-            # connection): a job still pointing at its error would make a cycle that only a
-            # garbage collection frees. Neither the job nor this frame keeps it.
-            error, job.error = job.error, None
-            try:
-                raise error
-            finally:
-                del error
-        return job.entries
-
-    def _lead(self, group: _Group) -> None:
-        """Write the commands waiting now, then hand the lead to the next one waiting, if any."""
-        with group.lock:
-            batch, group.pending = group.pending, []
+        decision = self.decision(command, now)
+        last: ConcurrencyConflict | None = None
         try:
-            self._write(batch)
-        except BaseException as exc:  # the database failed: every command of the group fails
-            for job in batch:
-                if not job.finished:
-                    job.error, job.finished = exc, True
+            for _ in range(_RETRIES):
+                try:
+                    return self.repository.write(self.village, decision)
+                except ConcurrencyConflict as conflict:
+                    last = conflict  # another writer appended first: decide again on its state
+            # Twenty lost races in a row: the chain is too busy; the caller may try again later.
+            raise last  # type: ignore[misc]
         finally:
-            with group.lock:
-                if group.pending:
-                    group.pending[0].turn.set()
+            last = None  # the conflict's traceback holds this frame: no cycle for the collector
+
+    @staticmethod
+    def decision(command: Any, now: datetime) -> Decision:
+        """``command`` at ``now`` as the repository calls it: the change it causes on a state
+        and head (see :data:`deliberate.repository.Decision`). Pure; refusals raise."""
+
+        def decided(state: VillageState, head: Checkpoint) -> Change:
+            events = decide(state, command, _time(state, now))
+            entries: list[Entry] = []
+            private: list[Any] = []
+            for event in events:
+                if chained(event):
+                    entry = next_entry(head, event)
+                    entries.append(entry)
+                    head = entry.checkpoint
                 else:
-                    group.running = False
-            for job in batch:
-                job.turn.set()
+                    private.append(event)
+            return Change(tuple(entries), tuple(private), replay(events, state) if events else state)
 
-    def _write(self, batch: list[_Job]) -> None:
-        for _ in range(_RETRIES):
-            try:
-                with self.repository.writing(self.village) as writer:
-                    state, tip = writer.state, writer.head
-                    entries: list[Entry] = []
-                    private: list[Any] = []
-                    for job in batch:
-                        try:
-                            events = decide(state, job.command, _time(state, job.now))
-                        except Exception as refused:
-                            # decide is pure: refusing one command (or a bug it meets) leaves the
-                            # state as it was for the commands after it in the group.
-                            job.error, job.entries = refused, ()
-                            continue
-                        job.error, mine = None, []
-                        for event in events:
-                            if chained(event):
-                                entry = next_entry(tip, event)
-                                mine.append(entry)
-                                tip = entry.checkpoint
-                            else:
-                                private.append(event)
-                        job.entries = tuple(mine)
-                        entries += mine
-                        if events:
-                            state = replay(events, state)
-                    if entries or private:
-                        writer.append(entries, private, state)
-                for job in batch:
-                    job.finished = True
-                return
-            except ConcurrencyConflict as conflict:
-                last = conflict  # a repository without locks lost a race: decide again
-        # Twenty lost races in a row: the chain is too busy; the callers may try again later.
-        try:
-            raise last
-        finally:
-            del last  # no cycle between this frame and the traceback that holds it
+        return decided
 
     def entries(self, start: int = 1) -> Iterator[Entry]:
         return self.repository.entries(self.village, start)

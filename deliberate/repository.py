@@ -4,57 +4,72 @@ The store (``deliberate.store``) implements the same :class:`Repository` on a da
 embedded uses take :class:`InMemoryRepository`. A repository keeps, per village, the chain of
 entries, the secret ballots held apart from it, and the current state (a projection that could
 always be rebuilt by replaying the first two).
+
+A command reaches a repository as a :data:`Decision`: a pure function from the village's state and
+head to the :class:`Change` it causes. The repository calls it when the village is its to write —
+so how writers wait for one another (a lock, an optimistic check, several commands in one
+transaction) is the repository's business alone, and the core keeps no threads and no queue.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .errors import ConcurrencyConflict
 from .record import GENESIS, Checkpoint, Entry
 from .state import EMPTY, VillageState
 
-__all__ = ["InMemoryRepository", "Repository", "Writer"]
+__all__ = ["Change", "Decision", "InMemoryRepository", "Repository"]
 
 
-class Writer(Protocol):
-    """A village held for writing: its state and head, and the append that commits."""
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a command decided: the chained ``entries`` (following the head it was decided at),
+    the ``private`` events kept apart from the chain (secret ballots, sealed card counts), and the
+    ``state`` they lead to. A command accepted with nothing to record changes nothing."""
 
+    entries: tuple[Entry, ...]
+    private: tuple[Any, ...]
     state: VillageState
-    head: Checkpoint
 
-    def append(self, entries: Sequence[Entry], private: Sequence[Any],
-               state: VillageState) -> None:
-        ...
+    @property
+    def empty(self) -> bool:
+        return not self.entries and not self.private
+
+
+Decision = Callable[[VillageState, Checkpoint], Change]
+"""A command, decided: called with the village's latest state and head, it returns the change, or
+raises the command's typed error. It must be pure — a repository may call it on a state that
+turns out to be stale, and the caller may hand it in again."""
 
 
 class Repository(Protocol):
     """Storage for village records.
 
-    ``writing`` holds a village for one command: no other writer appends to it until the block
-    ends, so the command is decided on the latest state and never loses a race. ``append`` on its
-    own is the optimistic form: atomic, and refused when the state it was decided on is stale.
+    ``write`` is the only way to change a village. The repository calls the decision with the
+    village's latest state and head and keeps the change it returns — entries, private events
+    and the new state — all or nothing, before anyone else writes to that village.
+
+    How it makes sure nobody else wrote meanwhile is its own bookkeeping, not the state's: it may
+    hold the village for the whole call (a lock), or decide on a state it keeps in memory and
+    check, as it commits, that the village has not moved — that the head is still the one the
+    decision was given *and* that a token of its own has not changed (a count of its writes: a
+    secret ballot moves it but leaves the head where it was). If it has moved, ``write`` raises
+    :class:`~deliberate.errors.ConcurrencyConflict` and keeps nothing; the caller decides again.
     """
 
-    def writing(self, village: str) -> AbstractContextManager[Writer]:
-        """Hold ``village`` for writing; commit what the writer appended when the block ends
-        normally, and nothing if it raises."""
+    def write(self, village: str, decision: Decision) -> tuple[Entry, ...]:
+        """Keep what ``decision`` decides on the village's latest state; return the new entries
+        once they are durable. If the decision raises (the command was refused), nothing is kept
+        and the error propagates. A repository may keep several callers' decisions in one
+        transaction; each is then called on the state the one before it left, and its error,
+        if any, is its caller's alone."""
         ...
 
     def load(self, village: str) -> tuple[VillageState, Checkpoint]:
         """The village's current state and the head it reflects."""
-        ...
-
-    def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
-               private: Sequence[Any], state: VillageState) -> None:
-        """Add ``entries`` (chained) and ``private`` events (secret ballots) and store ``state``,
-        all or nothing. ``state.revision`` is the revision it was decided on: if anything was
-        appended since (the revision moved, or the head is no longer ``expected``), raise
-        ConcurrencyConflict and change nothing."""
         ...
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
@@ -67,51 +82,36 @@ class Repository(Protocol):
         ...
 
 
-class _MemoryWriter:
-    def __init__(self, repository: InMemoryRepository, village: str) -> None:
-        self.repository, self.village = repository, village
-        self.state, self.head = repository.load(village)
-
-    def append(self, entries: Sequence[Entry], private: Sequence[Any],
-               state: VillageState) -> None:
-        self.repository.append(self.village, self.head, entries, private, state)
-
-
 class InMemoryRepository:
-    """A :class:`Repository` in dictionaries: for tests, examples and embedded use."""
+    """A :class:`Repository` in dictionaries: for tests, examples and embedded use in one process.
+
+    A village is held for the whole of a ``write`` (a lock per village), so a decision always
+    sees the latest state and needs no check afterwards."""
 
     def __init__(self) -> None:
         self._entries: dict[str, list[Entry]] = {}
         self._private: dict[str, dict[tuple[str, str, str | None], Any]] = {}
         self._state: dict[str, VillageState] = {}
-        self._locks: dict[str, threading.RLock] = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    @contextmanager
-    def writing(self, village: str) -> Iterator[_MemoryWriter]:
+    def write(self, village: str, decision: Decision) -> tuple[Entry, ...]:
         with self._guard:
-            lock = self._locks.setdefault(village, threading.RLock())
+            lock = self._locks.setdefault(village, threading.Lock())
         with lock:
-            yield _MemoryWriter(self, village)
+            change = decision(*self.load(village))
+            if not change.empty:
+                self._entries.setdefault(village, []).extend(change.entries)
+                box = self._private.setdefault(village, {})
+                for event in change.private:  # the latest per receipt (or per vote, for a sealed count)
+                    box[event.sitting, event.vote, getattr(event, "receipt", None)] = event
+                self._state[village] = change.state
+            return change.entries
 
     def load(self, village: str) -> tuple[VillageState, Checkpoint]:
         entries = self._entries.get(village)
         head = entries[-1].checkpoint if entries else GENESIS
         return self._state.get(village, EMPTY), head
-
-    def append(self, village: str, expected: Checkpoint, entries: Sequence[Entry],
-               private: Sequence[Any], state: VillageState) -> None:
-        chain = self._entries.setdefault(village, [])
-        head = chain[-1].checkpoint if chain else GENESIS
-        revision = self._state.get(village, EMPTY).revision
-        if head != expected or state.revision != revision:
-            raise ConcurrencyConflict("err_conflict", expected=expected.height,
-                                      actual=head.height)
-        chain.extend(entries)
-        box = self._private.setdefault(village, {})
-        for event in private:  # the latest per receipt (or per vote, for a sealed card count)
-            box[event.sitting, event.vote, getattr(event, "receipt", None)] = event
-        self._state[village] = replace(state, revision=revision + 1)
 
     def entries(self, village: str, start: int = 1) -> Iterator[Entry]:
         return iter(self._entries.get(village, [])[max(start, 1) - 1:])

@@ -219,7 +219,7 @@ def change_code_digest(receipt: str, change_code: str) -> str:
     The receipt salts it, so one digest tells nothing of another ballot's code. Its first 128
     bits are kept: far beyond what guessing a code (40 bits, through a form that counts tries)
     could reach, and half the bytes each ballot writes — a secret ballot rewrites its whole box
-    (deliberate.store.repository)."""
+    (deliberate.store.box)."""
     return hashlib.sha256(f"{receipt}\n{change_code}".encode()).hexdigest()[:32]
 
 
@@ -348,10 +348,6 @@ class VillageState:
     votes: PMap[str, Vote] = field(default_factory=PMap)
     submissions: PMap[str, Submission] = field(default_factory=PMap)
     last_at: datetime | None = None
-    # How many appends the repository has made for this village when it handed out this state.
-    # Set by the repository, never by events; an append is refused unless it still holds, so a
-    # secret ballot (which adds nothing to the chain) is serialised like everything else.
-    revision: int = field(default=0, compare=False)
 
     def open_vote(self, sitting: str) -> Vote | None:
         """The vote now open in ``sitting``, or None."""

@@ -145,13 +145,14 @@ def test_a_lost_race_is_refused_and_the_ledger_decides_again(store_url):
     a, b = open_store(store_url), open_store(store_url, migrate=False)
     va = Village("v", a)
     va.raise_matter("m1")
-    stale, head = b.load("v")
+    b.load("v")  # b keeps the village as it is now
     Ledger("v", a).handle(c.RaiseMatter("m2", "二", PROCEDURES["township_review"], by="p1"),
                           va.tick())
     entry = Ledger("v", b)
-    with pytest.raises(ConcurrencyConflict):
-        b.append("v", head, [], [], stale)
-    entry.handle(c.RaiseMatter("m3", "三", PROCEDURES["township_review"], by="p1"), va.tick())
+    third = c.RaiseMatter("m3", "三", PROCEDURES["township_review"], by="p1")
+    with pytest.raises(ConcurrencyConflict):  # decided on what b kept, refused at the commit
+        b.write("v", entry.decision(third, va.tick()))
+    entry.handle(third, va.tick())
     assert set(open_store(store_url, migrate=False).load("v")[0].matters) == {"m1", "m2", "m3"}
     assert entry.verify().ok
 
@@ -183,7 +184,7 @@ def test_a_box_text_depends_only_on_the_ballots_in_it(casts, rng):
     they end up — so nothing in it tells which came last. And what a catch-up applies covers every
     ballot that differs from the text seen before."""
     from deliberate.pmap import PMap
-    from deliberate.store.repository import _box_lines, _box_text, _changed
+    from deliberate.store.box import box_lines, box_text, changed
 
     def written(order):
         text, box, codes = "", PMap(), PMap()
@@ -192,16 +193,16 @@ def test_a_box_text_depends_only_on_the_ballots_in_it(casts, rng):
             for receipt, choice, digest in group:
                 box, codes = box.set(receipt, choice), codes.set(receipt, digest)
             vote = SimpleNamespace(box=box, codes=codes)
-            text = _box_text(text, vote, {r for r, _, _ in group})
+            text = box_text(text, vote, {r for r, _, _ in group})
             new = set(text.split("\n")) - set(before.split("\n")) if text else set()
-            assert new <= set(_changed(before, text).split("\n"))
+            assert new <= set(changed(before, text).split("\n"))
         return text, box, codes
 
     final: dict = {}
     for receipt, choice, digest in casts:
         final[receipt] = (choice, digest)
     text, _, _ = written([[cast] for cast in casts])
-    assert _box_lines(text) == sorted((r, ch, d) for r, (ch, d) in final.items())
+    assert box_lines(text) == sorted((r, ch, d) for r, (ch, d) in final.items())
     # The same ballots, each voter's casts kept in their order, in another interleaving and
     # grouping: the same text.
     by_voter: dict = {}

@@ -424,21 +424,6 @@ def test_supervisory_members_attend_but_do_not_vote_at_a_two_committees_meeting(
     assert v.state.sittings[s].voters_present == 0
 
 
-def test_a_stale_state_is_refused_by_the_repository():
-    from deliberate import ConcurrencyConflict
-
-    v = Village()
-    s, voters = in_session(v)
-    v.do(c.OpenVote(s, "v1", "m1", "提议", secret=True))
-    v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE, receipt="R1", change_code="C1"))
-    stale, head = v.ledger.repository.load("v")
-    v.do(c.CastBallot(s, "v1", voters[0], Choice.OPPOSE, receipt="R1", change_code="C1"))  # no chain entry
-    assert v.ledger.checkpoint == head  # the head did not move, the revision did
-    with pytest.raises(ConcurrencyConflict):
-        v.ledger.repository.append("v", head, [], [], stale)
-    assert v.state.open_vote(s).electronic == Tally(0, 1, 0)
-
-
 def test_a_record_written_before_dates_were_ordered_still_replays():
     """Events are facts: a notice a record holds dated before its decision (as the core once
     accepted) replays, and only new commands are held to the order of dated facts."""

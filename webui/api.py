@@ -23,7 +23,7 @@ from .address import external_url
 from .api_schema import openapi
 from .i18n import WORDS
 from .pagecache import cached_body
-from .services import snapshot, store
+from .services import revision, snapshot, store
 
 __all__ = ["MAX_HEIGHT", "bp", "error"]
 
@@ -72,6 +72,7 @@ class _Book:
     def __init__(self, village: str) -> None:
         self.village = village
         self.state, self.checkpoint = snapshot(village)
+        self.revision = revision(village)
 
     def entries(self, start: int = 1) -> Iterator[Any]:
         return records.entries(store(), self.village, start)
@@ -85,7 +86,7 @@ def _village_state(village: str) -> tuple[str, _Book]:
 
 
 def _tag(*books: Any) -> str:
-    return "-".join(f"{b.village}.{b.checkpoint.height}.{b.state.revision}" for b in books) or "none"
+    return "-".join(f"{b.village}.{b.checkpoint.height}.{b.revision}" for b in books) or "none"
 
 
 def _answer(tag: str, build: Callable[[], Any]) -> Response:

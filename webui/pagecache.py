@@ -28,7 +28,7 @@ from flask import Response, current_app, request, session
 from .address import link_base
 from .auth import current_account
 from .i18n import current_lang
-from .services import now, snapshot
+from .services import now, revision, snapshot
 
 __all__ = ["MAX_PAGES", "cached_body", "cached_page", "clear"]
 
@@ -74,10 +74,10 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(village: str, **kwargs: Any) -> Any:
         if request.method != "GET" or "_flashes" in session or current_account() is not None:
             return view(village, **kwargs)
-        state, head = snapshot(village)
+        head = snapshot(village)[1]
         lang = current_lang()
         today = now().date().isoformat()
-        tag = f"{head.height}.{state.revision}.{lang}.{today}"
+        tag = f"{head.height}.{revision(village)}.{lang}.{today}"
         key = (request.endpoint, village, request.full_path, tag, link_base())
         pages = _cache()
         hit = pages.get(key)

@@ -15,7 +15,7 @@ from deliberate import Tally
 from deliberate.procedure import SittingState
 
 from .i18n import current_lang
-from .services import sitting_or_404
+from .services import sitting_or_404, store
 
 __all__ = ["bp"]
 
@@ -38,8 +38,10 @@ def show(village: str, sitting: str) -> Any:
 
 @bp.get("/panel")
 def panel(village: str, sitting: str) -> Any:
+    # Read before the page: a tag is never newer than what it answers with.
+    changes = store().snapshot(village).revision
     model = _model(village, sitting)
-    etag = f"{model['state'].revision}-{current_lang()}"
+    etag = f"{changes}-{current_lang()}"
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:

@@ -32,6 +32,7 @@ __all__ = [
     "personal_details",
     "read_voter_token",
     "record_check",
+    "revision",
     "run",
     "sitting_or_404",
     "snapshot",
@@ -62,10 +63,17 @@ def snapshot(village: str) -> tuple[Any, Any]:
     reflects come from the same read, so an ETag made of the head describes the state."""
     cache = g.setdefault("snapshots", {})
     if village not in cache:
-        cache[village] = store().load(village)
+        cache[village] = store().snapshot(village)
         if not current_app.config.get("TESTING"):
             _recheck_when_due(village)
-    return cache[village]
+    return cache[village].state, cache[village].head
+
+
+def revision(village: str) -> int:
+    """The store's revision of ``village`` in this request's :func:`snapshot`: it moves with every
+    write, a secret ballot's included (which leaves the head alone), so ETags are made of it."""
+    snapshot(village)
+    return g.snapshots[village].revision
 
 
 _RECHECK_SECONDS = 30  # a whole-record check at most this often per village, however busy

@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with ``synchronous=FULL`` — a ballot is acknowledged only once it is on
 disk, so not even a power cut loses it — foreign keys on, and a busy timeout so that writers from
-several processes queue instead of failing. PostgreSQL is reached through psycopg 3
+several processes queue instead of failing (a writing transaction polls for the write lock:
+:func:`deliberate.store.writer.take_write_lock`). PostgreSQL is reached through psycopg 3
 (``postgresql+psycopg://user:password@host/db``).
 
 Every command and every read checks a connection out of the engine's pool and returns it when it
@@ -17,13 +18,13 @@ light load the same few stay warm and the rest idle.
 from __future__ import annotations
 
 import os
-import random
-import sqlite3
 import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
+
+from .writer import take_write_lock
 
 __all__ = ["DATABASE_URL_ENV", "PING_AFTER_IDLE", "default_url", "make_engine", "resolve_url"]
 
@@ -75,11 +76,12 @@ def make_engine(url: str | None = None, **kwargs: object) -> Engine:
         def _begin(connection) -> None:  # type: ignore[no-untyped-def]
             # A writing transaction takes the write lock at its start (``write=True``): one that
             # read first and wrote later could fail with SQLITE_BUSY instead of waiting its turn.
+            # How it waits for another process's lock is the writer's business.
             driver = connection.connection.driver_connection  # straight to it: every ballot
             if not connection.get_execution_options().get("write", False):
                 driver.execute("BEGIN")
                 return
-            _begin_immediate(driver)
+            take_write_lock(driver)
 
         return engine
     engine = create_engine(url, **{"pool_use_lifo": True, **kwargs})
@@ -108,30 +110,3 @@ def _ping_when_idle(engine: Engine, idle: float = PING_AFTER_IDLE) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             raise exc.InvalidatePoolError() from error
-
-
-def _begin_immediate(driver: sqlite3.Connection, patience: float = 60.0) -> None:
-    """Take SQLite's write lock, polling every fraction of a millisecond.
-
-    SQLite's own busy handler sleeps in growing steps (1, 2, 5 … 100 ms) while another process
-    holds the lock, so a writer often sleeps long after the lock is free; under a sitting's burst of
-    ballots from several app processes that idle time cost a third of the throughput. Here the
-    attempt itself does not wait, and the retries are short, jittered sleeps.
-    """
-    driver.execute("PRAGMA busy_timeout=0")
-    deadline = time.monotonic() + patience
-    pause = 0.0002
-    try:
-        while True:
-            try:
-                driver.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(pause * (0.5 + random.random()))
-                pause = min(pause * 1.5, 0.005)
-    finally:
-        driver.execute("PRAGMA busy_timeout=60000")

@@ -5,7 +5,7 @@
 - ``log_entry``: the hash chain, insert-only (database triggers refuse UPDATE and DELETE).
 - ``ballot_box``: secret ballots of open votes, kept apart from the chain and from voters: one row
   per vote whose text, sorted by receipt, every ballot rewrites whole; no time, no sequence, no
-  order of arrival (see :mod:`deliberate.store.repository`). Emptied when the vote closes (its
+  order of arrival (see :mod:`deliberate.store.box`). Emptied when the vote closes (its
   closing entry publishes the receipts). ``sealed_count``: a secret vote's card count until the close.
 - the one projection, ``ballot``: one row per person per vote, written in the same transaction as
   the append and rebuildable from the log at any time (``deliberate.store.projections.rebuild``);

@@ -1,0 +1,181 @@
+"""The store's writer (deliberate.store.writer): the one place that keeps locks, queues and the
+optimistic check; the ledger only decides, hands the decision over, and decides again.
+
+The concurrency tests proper (many processes, a writer killed mid-burst, threads of one worker)
+are in test_concurrency.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import workers
+from sqlalchemy import event
+
+from deliberate import ConcurrencyConflict, InMemoryRepository, Ledger, Tally
+from deliberate import commands as c
+from deliberate.store import SqlRepository, make_engine, open_store
+from deliberate.tally import Choice
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cast_all(ledger, voters, threads=16):
+    """Every voter's ballot from ``threads`` threads at once: (voter, entries or the error)."""
+
+    def cast(voter):
+        try:
+            return voter, ledger.handle(c.CastBallot("s", "v", voter, workers.choice_for(voter)),
+                                        workers.VOTING)
+        except Exception as exc:
+            return voter, exc
+
+    with ThreadPoolExecutor(threads) as pool:
+        return dict(pool.map(cast, voters))
+
+
+def _count_commits(store, pause=0.0, fail=None):
+    """The commits of ``store``'s writing transactions, each made ``pause`` seconds slow (a disk
+    whose fsync costs milliseconds); ``fail(n)`` true makes the n-th commit fail."""
+    commits = []
+
+    @event.listens_for(store.engine, "commit")
+    def _commit(conn):  # before the driver's COMMIT: the transaction still holds the village
+        commits.append(1)
+        time.sleep(pause)
+        if fail is not None and fail(len(commits)):
+            raise OSError("the disk failed")
+
+    return commits
+
+
+def test_the_ledger_keeps_no_threads_queues_or_module_state():
+    """Concurrency lives in the store: the core's ledger imports nothing to wait with and keeps
+    nothing between calls at module level."""
+    tree = ast.parse((ROOT / "deliberate" / "ledger.py").read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+    assert imported.isdisjoint({"threading", "weakref", "queue", "concurrent", "multiprocessing",
+                                "asyncio"}), imported
+    import deliberate.ledger as ledger
+
+    mutable = {name for name, value in vars(ledger).items()
+               if isinstance(value, (dict, list, set)) and not name.startswith("__")}
+    assert mutable == set(), mutable
+
+
+def test_the_in_memory_repository_is_correct_under_threads():
+    """Single-process use, many threads: each ballot is recorded once, decided on the latest state."""
+    ledger = Ledger("v", InMemoryRepository())
+    voters = workers.open_sitting_on(ledger, 120)
+    outcome = _cast_all(ledger, voters)
+    assert all(len(outcome[v]) == 1 for v in voters)
+    assert ledger.verify().ok and ledger.rebuild() == ledger.state
+    assert ledger.state.open_vote("s").electronic.cast == len(voters)
+
+
+def test_a_secret_ballot_elsewhere_makes_a_kept_state_stale(store_url):
+    """A changed secret ballot adds nothing to the chain: the head stays where it was. The state
+    another process keeps is stale all the same, and a command decided on it is refused at the
+    commit — by the store's own count of writes, not by anything in the state — then decided
+    again on the state with the ballot."""
+    voters = workers.open_sitting(store_url, "v", 5, secret=True)
+    a, b = open_store(store_url, migrate=False), open_store(store_url, migrate=False)
+    ballot = dict(receipt="R1", change_code="C1")
+    Ledger("v", a).handle(c.CastBallot("s", "v", voters[0], Choice.APPROVE, **ballot), workers.VOTING)
+    kept = b.snapshot("v")  # b keeps the village as it is now
+    Ledger("v", a).handle(c.CastBallot("s", "v", voters[0], Choice.OPPOSE, **ballot), workers.VOTING)
+    assert a.snapshot("v").head == kept.head  # the head did not move; the store's revision did
+    assert a.snapshot("v").revision == kept.revision + 1
+    second = c.CastBallot("s", "v", voters[1], Choice.APPROVE, receipt="R2", change_code="C2")
+    with pytest.raises(ConcurrencyConflict):
+        b.write("v", Ledger.decision(second, workers.VOTING))
+    assert [e.type for e in Ledger("v", b).handle(second, workers.VOTING)] == ["took_part"]
+    for store in (a, b, open_store(store_url, migrate=False)):
+        assert Ledger("v", store).state.open_vote("s").electronic == Tally(1, 1, 0)
+    a.close(), b.close()
+
+
+@pytest.mark.parametrize("group_commit", [True, False])
+def test_group_commit_writes_queued_commands_together_and_can_be_turned_off(store_url, group_commit):
+    """What bench/group_commit_bench.py compares: queued commands in one transaction, or each in
+    its own. Either way every caller gets its own entry."""
+    voters = workers.open_sitting(store_url, "v", 60)
+    store = SqlRepository(make_engine(store_url), group_commit=group_commit)
+    commits = _count_commits(store, pause=0.005)
+    ledger = Ledger("v", store)
+    outcome = _cast_all(ledger, voters)
+    assert all(len(outcome[v]) == 1 for v in voters)
+    if group_commit:
+        assert len(commits) < len(voters) / 2, len(commits)
+    else:
+        assert len(commits) == len(voters)
+    assert ledger.state.open_vote("s").electronic.cast == len(voters)
+    assert ledger.verify().ok
+    store.close()
+
+
+def test_a_failed_commit_fails_every_command_of_its_group_and_records_none(store_url):
+    """A transaction that fails (here, the disk) takes every command it held with it: each caller
+    hears of the failure, none of them is recorded, and the commands after it go on."""
+    voters = workers.open_sitting(store_url, "v", 60)
+    store = open_store(store_url, migrate=False)
+    commits = _count_commits(store, pause=0.005, fail=lambda n: n in (2, 3))
+    ledger = Ledger("v", store)
+    outcome = _cast_all(ledger, voters)
+    failed = {v for v, got in outcome.items() if isinstance(got, OSError)}
+    recorded = {v for v, got in outcome.items() if not isinstance(got, Exception)}
+    assert failed and recorded and failed | recorded == set(voters), outcome
+    assert len(commits) > 3
+    for reader in (store, open_store(store_url, migrate=False)):
+        in_chain = {e.payload["voter"] for e in Ledger("v", reader).entries() if e.type == "ballot_cast"}
+        assert in_chain == recorded
+        assert Ledger("v", reader).state.open_vote("s").electronic.cast == len(recorded)
+    assert ledger.verify().ok and ledger.rebuild() == ledger.state
+    store.close()
+
+
+class _Counting:
+    """A repository that counts the conflicts its writes report."""
+
+    def __init__(self, inner):
+        self.inner, self.conflicts = inner, 0
+        self.lock = threading.Lock()
+
+    def write(self, village, decision):
+        try:
+            return self.inner.write(village, decision)
+        except ConcurrencyConflict:
+            with self.lock:
+                self.conflicts += 1
+            raise
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_a_group_that_lost_a_race_is_decided_again(store_url):
+    """Another process wrote while this one's group was decided on its cache: the whole group is
+    refused at the commit, and every command of it is decided again — none lost, none twice."""
+    voters = workers.open_sitting(store_url, "v", 80)
+    mine, theirs = open_store(store_url, migrate=False), open_store(store_url, migrate=False)
+    mine.load("v")
+    Ledger("v", theirs).handle(c.CastBallot("s", "v", voters[0], Choice.APPROVE), workers.VOTING)
+    _count_commits(mine, pause=0.002)
+    counting = _Counting(mine)
+    ledger = Ledger("v", counting)
+    outcome = _cast_all(ledger, voters[1:])
+    assert counting.conflicts >= 1
+    assert all(len(outcome[v]) == 1 for v in voters[1:]), outcome
+    fresh = Ledger("v", open_store(store_url, migrate=False))
+    ballots = [e.payload["voter"] for e in fresh.entries() if e.type == "ballot_cast"]
+    assert sorted(ballots) == voters
+    assert fresh.state.open_vote("s").electronic.cast == len(voters) and fresh.verify().ok
+    mine.close(), theirs.close()
