@@ -20,7 +20,7 @@ web UI and the command line call this, never ``decide`` directly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,15 +69,24 @@ class Ledger:
     def checkpoint(self) -> Checkpoint:
         return self.repository.load(self.village)[1]
 
-    def handle(self, command: Any, now: datetime) -> tuple[Entry, ...]:
+    def handle(self, command: Any, now: datetime, *, side: Sequence[Any] = ()) -> tuple[Entry, ...]:
         """Decide ``command`` at ``now`` and record what it causes; return the new entries.
 
         A refused command raises its typed error and records nothing. A command accepted with
         nothing to record (a repeated identical ballot) returns ``()``. Each command is decided
         on the state the commands before it left, exactly as if they had come one by one, and
-        its caller hears of it only once it is durable.
+        its caller hears of it only once it is durable. ``side``: records to keep beside the
+        record in the same transaction, only if the command is accepted (see
+        :class:`~deliberate.repository.Change`).
         """
-        decision = self.decision(command, now)
+        return self.handle_together((command,), now, side=side)
+
+    def handle_together(self, commands: Sequence[Any], now: datetime, *,
+                        side: Sequence[Any] = ()) -> tuple[Entry, ...]:
+        """Decide ``commands`` in order, each on the state the one before it left, and record all
+        they cause in one transaction — or, if any is refused, raise its error and record none
+        (e.g. raising a matter and taking up the villager's submission it came from)."""
+        decision = self.decision(tuple(commands), now, side=tuple(side))
         last: ConcurrencyConflict | None = None
         try:
             for _ in range(_RETRIES):
@@ -91,22 +100,27 @@ class Ledger:
             last = None  # the conflict's traceback holds this frame: no cycle for the collector
 
     @staticmethod
-    def decision(command: Any, now: datetime) -> Decision:
-        """``command`` at ``now`` as the repository calls it: the change it causes on a state
-        and head (see :data:`deliberate.repository.Decision`). Pure; refusals raise."""
+    def decision(commands: Any, now: datetime, *, side: tuple[Any, ...] = ()) -> Decision:
+        """``commands`` (one, or a tuple decided in order) at ``now`` as the repository calls
+        them: the change they cause on a state and head (see
+        :data:`deliberate.repository.Decision`). Pure; a refusal raises."""
+        batch = commands if isinstance(commands, tuple) else (commands,)
 
         def decided(state: VillageState, head: Checkpoint) -> Change:
-            events = decide(state, command, _time(state, now))
             entries: list[Entry] = []
             private: list[Any] = []
-            for event in events:
-                if chained(event):
-                    entry = next_entry(head, event)
-                    entries.append(entry)
-                    head = entry.checkpoint
-                else:
-                    private.append(event)
-            return Change(tuple(entries), tuple(private), replay(events, state) if events else state)
+            for command in batch:
+                events = decide(state, command, _time(state, now))
+                for event in events:
+                    if chained(event):
+                        entry = next_entry(head, event)
+                        entries.append(entry)
+                        head = entry.checkpoint
+                    else:
+                        private.append(event)
+                if events:
+                    state = replay(events, state)
+            return Change(tuple(entries), tuple(private), state, side if entries or private else ())
 
         return decided
 

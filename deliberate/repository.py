@@ -28,15 +28,22 @@ __all__ = ["Change", "Decision", "InMemoryRepository", "Repository"]
 class Change:
     """What a command decided: the chained ``entries`` (following the head it was decided at),
     the ``private`` events kept apart from the chain (secret ballots, sealed card counts), and the
-    ``state`` they lead to. A command accepted with nothing to record changes nothing."""
+    ``state`` they lead to. A command accepted with nothing to record changes nothing.
+
+    ``side``: records the caller keeps beside the record, with it or not at all — who lodged an
+    objection and how to reach them, the files a progress entry names. The core does not read
+    them; a repository keeps them in the same transaction as the entries (the store knows their
+    types: :mod:`deliberate.store.private`), so an entry never names a file that was not kept, and
+    a refused command leaves no contact behind."""
 
     entries: tuple[Entry, ...]
     private: tuple[Any, ...]
     state: VillageState
+    side: tuple[Any, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.entries and not self.private
+        return not self.entries and not self.private and not self.side
 
 
 Decision = Callable[[VillageState, Checkpoint], Change]
@@ -91,6 +98,7 @@ class InMemoryRepository:
     def __init__(self) -> None:
         self._entries: dict[str, list[Entry]] = {}
         self._private: dict[str, dict[tuple[str, str, str | None], Any]] = {}
+        self._side: dict[str, list[Any]] = {}
         self._state: dict[str, VillageState] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -105,6 +113,7 @@ class InMemoryRepository:
                 box = self._private.setdefault(village, {})
                 for event in change.private:  # the latest per receipt (or per vote, for a sealed count)
                     box[event.sitting, event.vote, getattr(event, "receipt", None)] = event
+                self._side.setdefault(village, []).extend(change.side)
                 self._state[village] = change.state
             return change.entries
 
@@ -118,3 +127,7 @@ class InMemoryRepository:
 
     def private_events(self, village: str) -> Iterator[Any]:
         return iter(list(self._private.get(village, {}).values()))
+
+    def side_records(self, village: str) -> list[Any]:
+        """The side records kept with the village's changes, in the order they were kept."""
+        return list(self._side.get(village, ()))

@@ -179,3 +179,38 @@ def test_a_group_that_lost_a_race_is_decided_again(store_url):
     assert sorted(ballots) == voters
     assert fresh.state.open_vote("s").electronic.cast == len(voters) and fresh.verify().ok
     mine.close(), theirs.close()
+
+
+# -- side records: kept with the entries, or not at all --------------------------------------
+
+
+def test_side_records_are_kept_with_the_entry_or_not_at_all(store_url):
+    """A contact and a file ride with the command that brought them: accepted, they are in the
+    database with its entry; refused, neither is (no second transaction to undo, no file left
+    behind)."""
+    import hashlib
+    from datetime import date
+
+    from deliberate.errors import DeliberateError
+    from deliberate.store.private import ContactRecord, FileRecord, load_file, personal
+
+    store = open_store(store_url)
+    ledger = Ledger("v", store)
+    at = workers.VOTING
+    ledger.handle(c.LodgeSubmission("q1", at.date(), "路灯坏了"), at,
+                  side=[ContactRecord("submission", "q1", "张三", "138", at)])
+    assert personal(store.engine, "v", "submission")["q1"].name == "张三"
+    height = ledger.checkpoint.height
+    with pytest.raises(DeliberateError):
+        ledger.handle(c.LodgeSubmission("q2", at.date(), ""), at,  # empty text: refused
+                      side=[ContactRecord("submission", "q2", "李四", "139", at),
+                            FileRecord("a.jpg", "image/jpeg", b"bytes of a refused photo", at)])
+    assert ledger.checkpoint.height == height and "q2" not in personal(store.engine, "v", "submission")
+    assert load_file(store.engine, "v", hashlib.sha256(b"bytes of a refused photo").hexdigest()) is None
+    # Two commands together: both recorded, or — the second refused — neither, nor the contact.
+    with pytest.raises(DeliberateError):
+        ledger.handle_together([c.LodgeSubmission("q3", at.date(), "修桥"),
+                                c.AnswerSubmission("q3", date(1999, 1, 1), "", by="p1")], at,
+                               side=[ContactRecord("submission", "q3", "王五", None, at)])
+    assert ledger.checkpoint.height == height and "q3" not in ledger.state.submissions
+    assert "q3" not in personal(store.engine, "v", "submission")

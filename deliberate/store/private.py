@@ -9,16 +9,17 @@ hash it again and compare.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, insert, select
 
 from .models import AttachmentFileRow, PersonalRow
 
-__all__ = ["MAX_FILE_BYTES", "Personal", "StoredFile", "forget_files", "load_file", "personal", "save_file",
-           "save_personal"]
+__all__ = ["MAX_FILE_BYTES", "ContactRecord", "FileRecord", "Personal", "StoredFile", "keep", "load_file",
+           "personal"]
 
 # A photo of a receipt or a scanned invoice; a video of a sitting is referenced, not uploaded.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -38,15 +39,63 @@ class StoredFile:
     content: bytes
 
 
-def save_personal(engine: Engine, village: str, kind: str, ref: str, *, name: str | None,
-                  contact: str | None, at: datetime) -> None:
-    """Keep who lodged ``ref`` and how to reach them; nothing is kept when both are empty."""
-    if not name and not contact:
-        return
-    with engine.begin() as conn:
-        conn.execute(insert(PersonalRow.__table__).values(
-            village=village, kind=kind, ref=ref, name=name or None, contact=contact or None,
-            created_at=at))
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    """Who lodged ``ref`` (an objection ``matter/objection``, a submission) and how to reach
+    them: a side record (:class:`deliberate.repository.Change`), kept with the entry or not at
+    all. Nothing is kept when both are empty."""
+
+    kind: str  # "objection" or "submission"
+    ref: str
+    name: str | None
+    contact: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """A file a progress entry names by SHA-256: a side record, kept with the entry or not at
+    all. The same bytes kept twice are kept once (content addressing)."""
+
+    name: str
+    media_type: str
+    content: bytes
+    at: datetime
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _insert_new(conn: Connection, table: Any) -> Any:
+    """An INSERT that leaves a row already there as it is (the same bytes, kept before)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def keep(conn: Connection, village: str, records: Sequence[object]) -> None:
+    """Write side records in the open transaction of ``conn`` (the writer's, with the entries).
+
+    Too long a name or media type is refused, not cut: the use case checks them first, so this
+    only guards the columns."""
+    files = AttachmentFileRow.__table__
+    for record in records:
+        if isinstance(record, ContactRecord):
+            if record.name or record.contact:
+                conn.execute(insert(PersonalRow.__table__).values(
+                    village=village, kind=record.kind, ref=record.ref, name=record.name or None,
+                    contact=record.contact or None, created_at=record.at))
+        elif isinstance(record, FileRecord):
+            if len(record.content) > MAX_FILE_BYTES or len(record.name) > 500 or len(record.media_type) > 200:
+                raise ValueError("a file beyond the store's limits")
+            conn.execute(_insert_new(conn, files).values(
+                village=village, sha256=record.sha256, name=record.name, media_type=record.media_type,
+                size=len(record.content), content=record.content, created_at=record.at))
+        else:
+            raise TypeError(f"not a side record the store keeps: {type(record).__name__}")
 
 
 def personal(engine: Engine, village: str, kind: str) -> dict[str, Personal]:
@@ -56,31 +105,6 @@ def personal(engine: Engine, village: str, kind: str) -> dict[str, Personal]:
         rows = conn.execute(select(t.c.ref, t.c.name, t.c.contact)
                             .where(t.c.village == village, t.c.kind == kind))
         return {r.ref: Personal(r.name, r.contact) for r in rows}
-
-
-def save_file(engine: Engine, village: str, name: str, media_type: str, content: bytes,
-              at: datetime) -> str:
-    """Store ``content`` and return its SHA-256; storing the same bytes again is a no-op."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ValueError(f"file larger than {MAX_FILE_BYTES} bytes")
-    digest = hashlib.sha256(content).hexdigest()
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(AttachmentFileRow.__table__).values(
-                village=village, sha256=digest, name=name[:500], media_type=media_type[:200],
-                size=len(content), content=content, created_at=at))
-    except IntegrityError:
-        pass  # the same bytes, stored before: content addressing makes that harmless
-    return digest
-
-
-def forget_files(engine: Engine, village: str, digests: set[str]) -> None:
-    """Delete stored files by SHA-256 — those a refused entry brought and nothing names."""
-    if not digests:
-        return
-    t = AttachmentFileRow.__table__
-    with engine.begin() as conn:
-        conn.execute(delete(t).where(t.c.village == village, t.c.sha256.in_(sorted(digests))))
 
 
 def load_file(engine: Engine, village: str, sha256: str) -> StoredFile | None:

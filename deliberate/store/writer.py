@@ -66,6 +66,7 @@ from .box import (
     with_boxes,
     with_sealed_counts,
 )
+from .private import keep
 from .statements import SQL, Head, cursor, locked_head, pipeline
 
 __all__ = ["Snapshot", "Writer", "take_write_lock"]
@@ -328,8 +329,8 @@ class Writer:
                     else:
                         locked = locked_head(conn, village)
                         base = self._caught_up(conn, village, locked)
-                    entries, private, state = _decided(batch, base.state, base.head)
-                    stored = (_write(conn, village, locked, base, entries, private, state, pipe)
+                    entries, private, side, state = _decided(batch, base.state, base.head)
+                    stored = (_write(conn, village, locked, base, entries, private, state, pipe, side)
                               if entries or private else None)
             except ConcurrencyConflict:
                 with self._lock:
@@ -355,10 +356,11 @@ class Writer:
 
 
 def _decided(batch: Sequence[_Job], state: VillageState, head: Checkpoint
-             ) -> tuple[list[Entry], list[Any], VillageState]:
+             ) -> tuple[list[Entry], list[Any], list[Any], VillageState]:
     """Each job's decision on the state the one before it left; what they cause, together."""
     entries: list[Entry] = []
     private: list[Any] = []
+    side: list[Any] = []
     for job in batch:
         try:
             change = job.decision(state, head)
@@ -370,15 +372,16 @@ def _decided(batch: Sequence[_Job], state: VillageState, head: Checkpoint
         job.error, job.entries = None, change.entries
         entries += change.entries
         private += change.private
+        side += change.side
         if change.entries:
             head = change.entries[-1].checkpoint
         state = change.state
-    return entries, private, state
+    return entries, private, side, state
 
 
 def _write(conn: Connection, village: str, locked: Head | None, base: _Cached,
            entries: Sequence[Entry], private: Sequence[Any], state: VillageState,
-           pipe: Any) -> _Cached:
+           pipe: Any, side: Sequence[Any] = ()) -> _Cached:
     """Append in the open transaction of ``conn`` what was decided on ``base``.
 
     ``locked``: the village row as read under lock, or None when the write validates the cached
@@ -411,6 +414,8 @@ def _write(conn: Connection, village: str, locked: Head | None, base: _Cached,
         if entries:
             close_boxes(cur, sql, village, entries, seen)
         projections.apply(conn, village, entries, state)
+        if side:
+            keep(conn, village, side)  # contacts and files: with the entries, or not at all
         if pipe is not None:
             pipe.sync()  # the writes' results, before deciding to commit
     except (IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:
