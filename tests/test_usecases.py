@@ -211,7 +211,13 @@ def test_a_villager_brings_a_need_and_it_becomes_a_matter(store):
     with pytest.raises(NotFound):
         matters.raise_matter(store, "demo", title="x", procedure=FOUR,
                              by="clerk", by_person="p0002", submission="q-none", at=NOW)
+    # A submission already taken up cannot be taken up again: the matter is not raised either
+    # (one transaction — raised first and refused after, it would be a matter from nowhere).
+    with pytest.raises(DeliberateError):
+        matters.raise_matter(store, "demo", title="再修路灯", procedure=FOUR,
+                             by="clerk", by_person="p0002", submission=lodged.id, at=NOW)
     assert _height(store) == height
+    assert [m.title for m in Ledger("demo", store).state.matters.values()].count("再修路灯") == 0
     taken = participation.lodge_submission(store, "demo", "河边要装护栏", name=None, contact=None, at=NOW,
                                            received_on=NOW.date(), recorded_by="p0002")
     participation.answer_submission(store, "demo", taken.id, "已列入明年计划", by="p0002", at=NOW)

@@ -193,6 +193,8 @@ class WalFolder:
 
     _RETRY = 0.02  # seconds between tries while readers keep the log from being truncated
     _GATHER = 0.05  # seconds a fold waits for the ballots that follow, so that one fold covers them
+    _IDLE = 5.0  # seconds without a ballot before the thread leaves
+    _TRIES = 250  # tries in a row (five seconds) before waiting for the next ballot to try again
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -210,7 +212,7 @@ class WalFolder:
                 self._thread = threading.Thread(target=self._run, name="deliberate-wal-fold",
                                                 daemon=True)
                 self._thread.start()
-        self._wanted.set()
+            self._wanted.set()  # under the lock: the thread cannot be leaving unseen
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until a fold has covered every ballot so far; False if not within ``timeout``."""
@@ -218,8 +220,14 @@ class WalFolder:
             return self._done.wait_for(lambda: self._folded >= self._asked, timeout)
 
     def _run(self) -> None:
+        failures = 0
         while True:
-            self._wanted.wait()
+            if not self._wanted.wait(self._IDLE):
+                with self._done:  # nothing asked for a while: leave (the next ballot starts one)
+                    if not self._wanted.is_set():
+                        self._thread = None
+                        return
+                continue
             time.sleep(self._GATHER)
             self._wanted.clear()
             with self._done:
@@ -230,12 +238,14 @@ class WalFolder:
             except Exception:  # a database gone or busy: try again shortly
                 empty = False
             if empty:
+                failures = 0
                 with self._done:
                     self._folded = max(self._folded, covering)
                     self._done.notify_all()
-            else:
+            elif (failures := failures + 1) < self._TRIES:
                 time.sleep(self._RETRY)
                 self._wanted.set()
+            # else: held for seconds on end (or the database is gone): wait for the next ballot
 
 
 def sealed(sitting: str, vote: str, tally: str, nonce: str) -> CardCountSealed:

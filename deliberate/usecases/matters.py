@@ -12,10 +12,11 @@ from datetime import date, datetime
 
 from deliberate import commands as c
 from deliberate import rules
-from deliberate.errors import NotFound
+from deliberate.errors import InvalidInput, NotFound
+from deliberate.ledger import Ledger
 from deliberate.procedure import Procedure, Stage, StepKind
 from deliberate.store import SqlRepository
-from deliberate.store.private import MAX_FILE_BYTES, forget_files, save_file
+from deliberate.store.private import MAX_FILE_BYTES, FileRecord
 from deliberate.store.roster import load_roster
 
 from .common import handle, state_of
@@ -28,16 +29,13 @@ __all__ = ["MAX_FILE_BYTES", "Upload", "close_notice", "complete", "convene", "p
 def raise_matter(store: SqlRepository, village: str, *, title: str, procedure: Procedure, by: str,
                  by_person: str, description: str = "", plan: str = "", amount: int | None = None,
                  submission: str | None = None, at: datetime) -> str:
-    """Raise a matter; from a villager's ``submission`` (which then follows the matter), or from
-    the party organisation. Returns the matter's id."""
-    if submission is not None and state_of(store, village).submissions.get(submission) is None:
-        raise NotFound("err_unknown", kind="民情/submission", id=submission)
+    """Raise a matter; from a villager's ``submission`` (which then follows the matter: both in
+    one transaction, or neither), or from the party organisation. Returns the matter's id."""
     matter = f"m{at:%Y%m%d}-{secrets.token_hex(3)}"
-    handle(store, village, c.RaiseMatter(matter, title, procedure, by=by, description=description,
-                                         plan=plan, amount=amount,
-                                         origin="villagers" if submission else "party_organisation"), at)
-    if submission is not None:
-        handle(store, village, c.TakeUpSubmission(submission, matter, at.date(), by=by_person), at)
+    raised = c.RaiseMatter(matter, title, procedure, by=by, description=description, plan=plan,
+                           amount=amount, origin="villagers" if submission else "party_organisation")
+    taken_up = () if submission is None else (c.TakeUpSubmission(submission, matter, at.date(), by=by_person),)
+    Ledger(village, store).handle_together((raised, *taken_up), at)
     return matter
 
 
@@ -87,20 +85,19 @@ class Upload:
 
 def record_progress(store: SqlRepository, village: str, matter: str, *, on: date, description: str,
                     spent: int, uploads: Sequence[Upload], at: datetime) -> str:
-    """A progress entry with its files; returns the entry's id. The files are stored by SHA-256,
-    which the entry names; an entry refused leaves none of its files behind."""
-    attachments = []
+    """A progress entry with its files; returns the entry's id. The files are kept by SHA-256,
+    which the entry names, in the same transaction as the entry: an entry refused keeps none of
+    its files, and an entry kept never names a file that is not."""
     for upload in uploads:
-        digest = save_file(store.engine, village, upload.name, upload.media_type, upload.content, at)
-        attachments.append(c.Attachment(upload.name, digest))
+        if not upload.content or len(upload.content) > MAX_FILE_BYTES or len(upload.name) > 500 \
+                or len(upload.media_type) > 200:
+            raise InvalidInput("err_bad_value", field="file",
+                               detail=f"{upload.name[:80]!r}: empty, or over {MAX_FILE_BYTES // 2**20} MB")
+    files = [FileRecord(u.name, u.media_type, u.content, at) for u in uploads]
     entry = f"e{at:%Y%m%d}-{secrets.token_hex(3)}"
-    try:
-        handle(store, village, c.RecordProgress(matter, entry, on, description, spent,
-                                                tuple(attachments)), at)
-    except Exception:
-        forget_files(store.engine, village,
-                     {a.sha256 for a in attachments} - state_of(store, village).attachment_digests())
-        raise
+    Ledger(village, store).handle(
+        c.RecordProgress(matter, entry, on, description, spent,
+                         tuple(c.Attachment(f.name, f.sha256) for f in files)), at, side=files)
     return entry
 
 

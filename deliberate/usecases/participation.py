@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from deliberate import commands as c
+from deliberate.ledger import Ledger
 from deliberate.procedure import Stage
 from deliberate.store import SqlRepository
-from deliberate.store.private import save_personal
+from deliberate.store.private import ContactRecord
 from deliberate.submission import Channel
 
 from .common import handle
@@ -29,11 +30,11 @@ class Lodged:
 
 def lodge_objection(store: SqlRepository, village: str, matter: str, text: str, *,
                     contact: str | None, at: datetime) -> Lodged:
-    """An objection to ``matter``'s notice, lodged today; ``contact`` is for the committee only."""
+    """An objection to ``matter``'s notice, lodged today; ``contact`` is for the committee only,
+    kept beside the public log in the same transaction as the objection (or not at all)."""
     objection = f"o{at:%Y%m%d}-{secrets.token_hex(3)}"
-    handle(store, village, c.LodgeObjection(matter, objection, at.date(), text), at)
-    save_personal(store.engine, village, "objection", f"{matter}/{objection}", name=None,
-                  contact=contact, at=at)
+    Ledger(village, store).handle(c.LodgeObjection(matter, objection, at.date(), text), at,
+                                  side=[ContactRecord("objection", f"{matter}/{objection}", None, contact, at)])
     return Lodged(objection)
 
 
@@ -54,8 +55,8 @@ def lodge_submission(store: SqlRepository, village: str, text: str, *, name: str
     else:
         command = c.LodgeSubmission(submission, received_on or at.date(), text, Channel.CLERK,
                                     recorded_by=recorded_by)
-    handle(store, village, command, at)
-    save_personal(store.engine, village, "submission", submission, name=name, contact=contact, at=at)
+    Ledger(village, store).handle(command, at,
+                                  side=[ContactRecord("submission", submission, name, contact, at)])
     return Lodged(submission)
 
 
