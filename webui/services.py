@@ -158,19 +158,6 @@ def attempt(use_case: Any, *args: Any, **kwargs: Any) -> Any:
         return REFUSED
 
 
-def run(village: str, command: Any) -> bool:
-    """Handle ``command``; flash its refusal in the user's language and return False if refused.
-
-    A refused command changes nothing (the core guarantees it), so the view only has to say why.
-    """
-    try:
-        ledger(village).handle(command, now())
-    except DeliberateError as refused:
-        flash(refused.message(current_lang()), "error")
-        return False
-    return True
-
-
 def personal_details(*fields: str) -> tuple[str | None, ...] | None:
     """The form's ``fields`` (a name, a contact: kept beside the public log, never in it), each
     stripped or None; or None with the reason flashed if one is over 200 characters or holds

@@ -125,7 +125,7 @@ def test_the_apps_own_log_holds_no_token_and_no_sql_values(tmp_path, caplog, mon
     from helpers import demo_app
     from sqlalchemy import text
 
-    from webui import ballot
+    from deliberate.usecases import ballot
     from webui.services import voter_token
 
     app = demo_app(tmp_path / "log.sqlite3")
@@ -133,7 +133,7 @@ def test_the_apps_own_log_holds_no_token_and_no_sql_values(tmp_path, caplog, mon
         token = voter_token("demo", "live", "p0001")
     engine = app.extensions["deliberate"].engine
 
-    def failing_name(village: str, person: str) -> str:
+    def failing_name(engine_: object, village: str, person: str) -> str:
         with engine.connect() as conn:
             conn.execute(text("INSERT INTO no_such_table (receipt, choice) VALUES (:r, :c)"),
                          {"r": RECEIPT, "c": "secret-choice-oppose"})
