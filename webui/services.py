@@ -33,7 +33,6 @@ __all__ = [
     "read_voter_token",
     "record_check",
     "revision",
-    "run",
     "sitting_or_404",
     "snapshot",
     "store",
