@@ -182,6 +182,12 @@ class Matter:
         """Money spent so far, in fen."""
         return sum(p.spent for p in self.progress)
 
+    def steps_back(self, action: Action) -> list[Stage]:
+        """The steps ``action`` (a return, an upheld objection, a township's refusal) may send the
+        matter back to from where it stands, in the procedure's order; none if it may not."""
+        allowed = self.procedure.table.get((self.stage, action), frozenset())
+        return sorted(allowed, key=self.procedure.stages.index)
+
     def accepts_objections_on(self, day: date) -> bool:
         """Whether an objection lodged on ``day`` would be taken: the matter's step takes
         objections, its notice is up, and ``day`` falls in the notice's period (what the core

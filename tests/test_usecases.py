@@ -266,3 +266,17 @@ def test_accounts_of_one_village_only(store):
     assert not accounts.set_password(store, "hill-admin", "z", village="demo")
     assert accounts.set_password(store, "hill-admin", "z", village="hill")
     assert accounts.load_account(store, "hill-admin").password_hash == "z"
+
+
+def test_the_steps_a_matter_may_go_back_to_are_the_tables(store):
+    """What the clerk's page and the committee's queue offer is what the procedure table allows
+    (the core's query), in the procedure's order — and nothing where the table allows nothing."""
+    from deliberate.procedure import Action
+
+    for matter in Ledger("demo", store).state.matters.values():
+        for action in (Action.RETURN, Action.UPHOLD_OBJECTION):
+            allowed = matter.procedure.table.get((matter.stage, action), frozenset())
+            steps = matter.steps_back(action)
+            assert set(steps) == set(allowed)
+            assert steps == sorted(steps, key=matter.procedure.stages.index)
+    assert Ledger("demo", store).state.matters["lights"].steps_back(Action.RETURN) == []  # done

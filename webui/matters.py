@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from deliberate import DeliberateError
 from deliberate.notice import yuan
 from deliberate.procedure import PROCEDURES, Action, StepKind
 from deliberate.usecases import matters
@@ -81,10 +80,7 @@ def matter_page(village: str, matter: str, posted: str | None = None) -> str:
     # A notice's contacts are usually the village's last ones: offer them again.
     last = max((n for other in state.matters.values() for n in other.notices),
                key=lambda n: n.published_on, default=None)
-    try:
-        send_back = sorted(m.procedure.targets(m.stage, Action.RETURN), key=m.procedure.stages.index)
-    except DeliberateError:
-        send_back = []
+    send_back = m.steps_back(Action.RETURN)
     return render_template("matters/show.html", village=village, name=name, m=m, marks=marks,
                            sittings=sorted(sittings, key=lambda s: s.scheduled_for),
                            StepKind=StepKind, today=now().date().isoformat(),

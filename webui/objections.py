@@ -81,9 +81,5 @@ def answer(village: str, matter: str, objection: str) -> Any:
 
 
 def return_targets(matter: Any) -> list[Stage]:
-    """The steps an upheld objection on ``matter`` may send it back to."""
-    try:
-        return sorted(matter.procedure.targets(matter.stage, Action.UPHOLD_OBJECTION),
-                      key=matter.procedure.stages.index)
-    except Exception:
-        return []
+    """The steps an upheld objection on ``matter`` may send it back to (the core's query)."""
+    return matter.steps_back(Action.UPHOLD_OBJECTION)
