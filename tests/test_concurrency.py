@@ -163,11 +163,12 @@ def test_waiting_commands_share_one_write(store_url):
         commits.append(1)
 
     ledger = Ledger("v", store)
+    threads = threading.active_count()  # other tests' stores may have left their WAL folders
     outcome = _threads(ledger, voters)
     assert all(len(outcome[v]) == 1 for v in voters)
     assert len(commits) < len(voters) / 2, len(commits)  # grouped, not one by one
     assert ledger.verify().ok and ledger.rebuild() == ledger.state
     assert ledger.state.open_vote("s").electronic.cast == len(voters)
     assert Ledger("v", open_store(store_url, migrate=False)).state == ledger.state
-    assert threading.active_count() < 50
+    assert threading.active_count() <= threads  # the writer starts no thread of its own
     store.close()
