@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from .bodies import Body
@@ -33,7 +33,9 @@ __all__ = [
     "Progress",
     "Sitting",
     "StageMark",
+    "StepStatus",
     "Submission",
+    "TimelineStep",
     "VillageState",
     "Vote",
     "VoteResult",
@@ -58,6 +60,22 @@ class StageMark:
     at: datetime
     action: Action
     reason: str | None = None
+
+
+class StepStatus(Enum):
+    DONE = "done"
+    CURRENT = "current"
+    TODO = "todo"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStep:
+    """One step of a matter's procedure and where the matter stands on it; ``reached`` is when it
+    last entered the step on its way to where it is now (None for a step still to do)."""
+
+    step: Step
+    status: StepStatus
+    reached: StageMark | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +213,25 @@ class Matter:
         if self.notice is None or day not in self.notice.period:
             return False
         return (self.stage, Action.LODGE_OBJECTION) in self.procedure.table
+
+    def timeline(self) -> tuple[TimelineStep, ...]:
+        """The procedure's steps with where the matter stands on each — what every page draws.
+        A matter sent back enters an earlier step again: the steps after it are to do once more,
+        and each step done shows the last time the matter entered it (one rule for the clerk's
+        page and the public one, which used to show the first date on one and the last on the
+        other)."""
+        order = {step.stage: i for i, step in enumerate(self.procedure.steps)}
+        reached: dict[Stage, StageMark] = {}
+        for mark in self.history:
+            if mark.stage in order:
+                for later in [s for s in reached if order[s] > order[mark.stage]]:
+                    del reached[later]
+            reached[mark.stage] = mark
+        return tuple(TimelineStep(step,
+                                  StepStatus.CURRENT if step.stage is self.stage
+                                  else StepStatus.DONE if step.stage in reached else StepStatus.TODO,
+                                  reached.get(step.stage))
+                     for step in self.procedure.steps)
 
     def pending_objections(self) -> tuple[Objection, ...]:
         if self.notice is None:
@@ -364,6 +401,22 @@ class VillageState:
         the sitting was convened for (one decided, returned or moved on cannot)."""
         found = self.sittings[sitting]
         return [self.matters[m] for m in found.agenda if self.matters[m].stage is found.stage_for(m)]
+
+    def sittings_for(self, matter: str) -> list[Sitting]:
+        """The sittings that had ``matter`` on their agenda, earliest first."""
+        return sorted((s for s in self.sittings.values() if matter in s.agenda), key=lambda s: s.scheduled_for)
+
+    def objections_due(self, answer_days: int) -> list[tuple[Matter, Objection, date]]:
+        """Every objection awaiting its answer, with the day the answer is due (``answer_days``
+        after it was lodged: the village's setting), the most urgent first."""
+        due = [(m, o, o.lodged_on + timedelta(days=answer_days)) for m in self.matters.values()
+               for o in m.pending_objections()]
+        return sorted(due, key=lambda item: (item[2], item[1].id))
+
+    def latest_notice(self) -> Notice | None:
+        """The notice published last, of any matter (its contacts are usually the next one's)."""
+        return max((n for m in self.matters.values() for n in m.notices),
+                   key=lambda n: n.published_on, default=None)
 
     def attachment_digests(self) -> frozenset[str]:
         """The SHA-256 of every file a progress entry names."""

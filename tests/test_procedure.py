@@ -158,3 +158,36 @@ def test_procedures_round_trip(proc):
 def test_malformed_procedures_are_refused(bad):
     with pytest.raises(InvalidInput):
         Procedure.from_data(bad)
+
+
+def test_a_matter_sent_back_does_its_later_steps_again_on_every_page():
+    """The timeline is one core query (the clerk's page showed the last date a step was reached,
+    the public page the first): a step done shows when the matter last entered it, and a matter
+    sent back to an earlier step has the steps after it to do once more."""
+    from datetime import datetime, timedelta, timezone
+
+    from deliberate.procedure import PROCEDURES, Action, Stage
+    from deliberate.state import Matter, StageMark, StepStatus
+
+    day = datetime(2026, 5, 1, 9, tzinfo=timezone(timedelta(hours=8)))
+    at = [day + timedelta(days=i) for i in range(6)]
+    procedure = PROCEDURES["four_deliberations_two_disclosures"]
+    history = (StageMark(Stage.PROPOSAL, at[0], Action.RAISE),
+               StageMark(Stage.CONSULTATION, at[1], Action.ADOPT),
+               StageMark(Stage.REVIEW, at[2], Action.ADOPT),
+               StageMark(Stage.CONSULTATION, at[3], Action.RETURN, "再议"),  # the members sent it back
+               StageMark(Stage.REVIEW, at[4], Action.ADOPT))
+    matter = Matter("m", "修路", "", procedure, Stage.REVIEW, "", "party_organisation", None, "clerk", history)
+    line = {t.step.stage: t for t in matter.timeline()}
+    assert [t.step for t in matter.timeline()] == list(procedure.steps)
+    assert line[Stage.PROPOSAL].status is StepStatus.DONE and line[Stage.PROPOSAL].reached.at == at[0]
+    assert line[Stage.CONSULTATION].status is StepStatus.DONE and line[Stage.CONSULTATION].reached.at == at[3]
+    assert line[Stage.REVIEW].status is StepStatus.CURRENT and line[Stage.REVIEW].reached.at == at[4]
+    assert all(line[s].status is StepStatus.TODO and line[s].reached is None
+               for s in (Stage.RESOLUTION, Stage.RESOLUTION_NOTICE, Stage.IMPLEMENTATION))
+    # Sent back from the review once more: the review it had passed is to do again.
+    back = Matter("m", "修路", "", procedure, Stage.CONSULTATION, "", "party_organisation", None, "clerk",
+                  (*history, StageMark(Stage.CONSULTATION, at[5], Action.RETURN, "再议")))
+    line = {t.step.stage: t for t in back.timeline()}
+    assert line[Stage.CONSULTATION].status is StepStatus.CURRENT and line[Stage.CONSULTATION].reached.at == at[5]
+    assert line[Stage.REVIEW].status is StepStatus.TODO and line[Stage.REVIEW].reached is None

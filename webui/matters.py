@@ -15,7 +15,7 @@ from deliberate.usecases import matters
 from .admin import settings_shown, village_profile
 from .auth import current_account, require
 from .i18n import t
-from .services import REFUSED, attempt, ledger, now, village_or_404
+from .services import REFUSED, attempt, now, state, village_or_404
 from .steps import MAX_FILES, parse_yuan
 
 __all__ = ["bp", "matter_page"]
@@ -28,8 +28,7 @@ bp = Blueprint("matters", __name__, url_prefix="/v/<village>/m")
 @require("matters.manage")
 def index(village: str) -> Any:
     name = village_or_404(village)
-    state = ledger(village).state
-    matters = sorted(state.matters.values(), key=lambda m: m.history[0].at, reverse=True)
+    matters = sorted(state(village).matters.values(), key=lambda m: m.history[0].at, reverse=True)
     return render_template("matters/index.html", village=village, name=name, matters=matters,
                            procedures=PROCEDURES)
 
@@ -71,19 +70,15 @@ def matter_page(village: str, matter: str, posted: str | None = None) -> str:
     """The clerk's page of ``matter``. After a refused form, ``posted`` names that form (its
     view's name), and the page keeps what was typed in it beside the reason."""
     name = village_or_404(village)
-    state = ledger(village).state
-    m = state.matters.get(matter)
+    found = state(village)
+    m = found.matters.get(matter)
     if m is None:
         abort(404)
-    marks = {mark.stage: mark for mark in m.history}
-    sittings = [s for s in state.sittings.values() if matter in s.agenda]
     # A notice's contacts are usually the village's last ones: offer them again.
-    last = max((n for other in state.matters.values() for n in other.notices),
-               key=lambda n: n.published_on, default=None)
+    last = found.latest_notice()
     send_back = m.steps_back(Action.RETURN)
-    return render_template("matters/show.html", village=village, name=name, m=m, marks=marks,
-                           sittings=sorted(sittings, key=lambda s: s.scheduled_for),
-                           StepKind=StepKind, today=now().date().isoformat(),
+    return render_template("matters/show.html", village=village, name=name, m=m,
+                           sittings=found.sittings_for(matter), StepKind=StepKind, today=now().date().isoformat(),
                            settings=settings_shown(village_profile(village)), yuan=yuan,
                            send_back=send_back,
                            contacts=last.contacts if last else "", max_files=MAX_FILES,

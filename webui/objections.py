@@ -7,7 +7,6 @@ on the matter's page, and an upheld objection sends the matter back to the step 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -22,7 +21,7 @@ from .auth import current_account, require
 from .i18n import t
 from .limits import PER_HOUR as LODGE_PER_HOUR
 from .limits import allow, per_hour
-from .services import REFUSED, attempt, ledger, now, personal_details, store, village_or_404
+from .services import REFUSED, attempt, now, personal_details, state, store, village_or_404
 
 __all__ = ["LODGE_PER_HOUR", "bp"]
 
@@ -47,7 +46,7 @@ def lodge(village: str, matter: str) -> Any:
         return again(429)
     # The contact is for the committee only: kept beside the public log, never in it.
     if attempt(participation.lodge_objection, village, matter, text, contact=contact, at=now()) is REFUSED:
-        return again(404 if matter not in ledger(village).state.matters else 400)
+        return again(404 if matter not in state(village).matters else 400)
     flash(t("objection_lodged"), "ok")
     return redirect(url_for("public.matter_page", village=village, matter=matter))
 
@@ -56,11 +55,7 @@ def lodge(village: str, matter: str) -> Any:
 @require("objections.answer")
 def queue(village: str) -> Any:
     village_or_404(village)
-    state = ledger(village).state
-    days = village_profile(village).objection_answer_days
-    pending = [(m, o, o.lodged_on + timedelta(days=days)) for m in state.matters.values()
-               for o in m.pending_objections()]
-    pending.sort(key=lambda item: item[2])
+    pending = state(village).objections_due(village_profile(village).objection_answer_days)
     return render_template("objections/queue.html", village=village, pending=pending,
                            today=now().date(),
                            contacts=records.contacts(store(), village, "objection"))

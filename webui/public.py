@@ -25,7 +25,7 @@ from .address import external_url
 from .i18n import current_lang
 from .pagecache import cached_page
 from .qr import qr_svg
-from .services import ledger, now, record_check, snapshot, store, village_or_404
+from .services import now, record_check, snapshot, state, store, village_or_404
 
 __all__ = ["bp"]
 
@@ -36,8 +36,7 @@ bp = Blueprint("public", __name__)
 def index() -> Any:
     villages = []
     for village, name in records.villages(store()):
-        state = ledger(village).state
-        sittings = sorted(state.sittings.values(), key=lambda s: s.scheduled_for, reverse=True)
+        sittings = sorted(state(village).sittings.values(), key=lambda s: s.scheduled_for, reverse=True)
         villages.append((village, name, sittings))
     return render_template("public/index.html", villages=villages)
 
@@ -60,18 +59,13 @@ def village_page(village: str) -> Any:
 @cached_page
 def matter_page(village: str, matter: str) -> Any:
     name = village_or_404(village)
-    state = snapshot(village)[0]
-    m = state.matters.get(matter)
+    found = state(village)
+    m = found.matters.get(matter)
     if m is None:
         abort(404)
-    marks = {}
-    for mark in m.history:
-        marks.setdefault(mark.stage, mark)
-    sittings = sorted((s for s in state.sittings.values() if matter in s.agenda),
-                      key=lambda s: s.scheduled_for)
-    return render_template("public/matter.html", village=village, name=name, m=m, marks=marks,
-                           sittings=sittings, percent=percent, yuan=yuan, Stage=Stage,
-                           today=now().date(), submissions=state.submissions)
+    return render_template("public/matter.html", village=village, name=name, m=m,
+                           sittings=found.sittings_for(matter), percent=percent, yuan=yuan, Stage=Stage,
+                           today=now().date(), submissions=found.submissions)
 
 
 @bp.get("/p/<village>/m/<matter>/notice/<int:number>")
@@ -168,7 +162,7 @@ def file(village: str, sha256: str) -> Response:
 def log(village: str) -> Response:
     """The village's whole log, one entry per line, to check with ``deliberate verify``."""
     village_or_404(village)
-    lines = (line + "\n" for line in to_jsonl(ledger(village).entries()))
+    lines = (line + "\n" for line in to_jsonl(records.entries(store(), village)))
     response = Response(stream_with_context(lines), mimetype="application/x-ndjson")
     response.headers["Content-Disposition"] = f'attachment; filename="{village}.jsonl"'
     return response

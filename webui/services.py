@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from deliberate import DeliberateError, Ledger
+from deliberate import DeliberateError
 from deliberate.errors import ChainBroken
 from deliberate.record import Verification
 from deliberate.usecases import Missing, SqlRepository, records
@@ -25,7 +25,6 @@ from .i18n import current_lang, t
 __all__ = [
     "REFUSED",
     "attempt",
-    "ledger",
     "now",
     "person_name",
     "person_names",
@@ -35,6 +34,7 @@ __all__ = [
     "revision",
     "sitting_or_404",
     "snapshot",
+    "state",
     "store",
     "village_or_404",
     "voter_token",
@@ -43,10 +43,6 @@ __all__ = [
 
 def store() -> SqlRepository:
     return current_app.extensions["deliberate"]
-
-
-def ledger(village: str) -> Ledger:
-    return Ledger(village, store())
 
 
 def village_or_404(village: str) -> str:
@@ -66,6 +62,11 @@ def snapshot(village: str) -> tuple[Any, Any]:
         if not current_app.config.get("TESTING"):
             _recheck_when_due(village)
     return cache[village].state, cache[village].head
+
+
+def state(village: str) -> Any:
+    """The village's state as of this request's :func:`snapshot` (one read per request)."""
+    return snapshot(village)[0]
 
 
 def revision(village: str) -> int:
@@ -96,7 +97,7 @@ def record_check(village: str) -> Verification:
         known = checks.get(village)
         if known is not None and (known[0] == head or time.monotonic() - known[2] < _RECHECK_SECONDS):
             return known[1]
-        found = ledger(village).verify()
+        found = records.verify(store(), village)
         checks[village] = (head, found, time.monotonic())
     if not found.ok:
         store().mark_broken(village, ChainBroken(height=found.first_bad, reason=found.reason))
@@ -170,11 +171,11 @@ def personal_details(*fields: str) -> tuple[str | None, ...] | None:
 
 def sitting_or_404(village: str, sitting: str) -> tuple[Any, Any]:
     """(state, sitting) or a 404 (an unknown village has no sittings)."""
-    state = ledger(village).state
-    found = state.sittings.get(sitting)
+    read = state(village)
+    found = read.sittings.get(sitting)
     if found is None:
         abort(404)
-    return state, found
+    return read, found
 
 
 def person_names(village: str) -> dict[str, str]:

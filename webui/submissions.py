@@ -20,7 +20,7 @@ from .auth import current_account, require
 from .i18n import t
 from .limits import allow, per_hour
 from .pagecache import cached_page
-from .services import REFUSED, attempt, ledger, now, personal_details, snapshot, store, village_or_404
+from .services import REFUSED, attempt, now, personal_details, state, store, village_or_404
 
 __all__ = ["bp"]
 
@@ -45,10 +45,10 @@ def _status_arg() -> str | None:
 def public_ledger(village: str) -> Any:
     name = village_or_404(village)
     status = _status_arg()
-    state = snapshot(village)[0]
+    found = state(village)
     return render_template("submissions/public.html", village=village, name=name,
-                           rows=_ledger_rows(state, status), status=status,
-                           matters=state.matters, SubmissionStatus=SubmissionStatus)
+                           rows=_ledger_rows(found, status), status=status,
+                           matters=found.matters, SubmissionStatus=SubmissionStatus)
 
 
 def _fields() -> tuple[str, str | None, str | None] | None:
@@ -81,12 +81,12 @@ def lodge(village: str) -> Any:
 def clerk_ledger(village: str) -> Any:
     name = village_or_404(village)
     status = _status_arg()
-    state = ledger(village).state
-    open_matters = sorted((m for m in state.matters.values() if m.stage not in TERMINAL),
+    found = state(village)
+    open_matters = sorted((m for m in found.matters.values() if m.stage not in TERMINAL),
                           key=lambda m: m.title)
     return render_template("submissions/clerk.html", village=village, name=name,
-                           rows=_ledger_rows(state, status), status=status,
-                           matters=state.matters, open_matters=open_matters,
+                           rows=_ledger_rows(found, status), status=status,
+                           matters=found.matters, open_matters=open_matters,
                            people=records.contacts(store(), village, "submission"),
                            SubmissionStatus=SubmissionStatus, today=now().date().isoformat(),
                            procedures=PROCEDURES)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deliberate.record import Entry
+from deliberate.ledger import Ledger
+from deliberate.record import Entry, Verification
 from deliberate.store import SqlRepository, people
 from deliberate.store.private import Personal, StoredFile, load_file, personal
 from deliberate.store.roster import load_roster
 
 __all__ = ["Personal", "StoredFile", "contacts", "entries", "entries_of_type", "entry", "person_name",
-           "person_names", "roster", "stored_file", "villages"]
+           "person_names", "roster", "stored_file", "verify", "villages"]
 
 
 def villages(store: SqlRepository) -> list[tuple[str, str]]:
@@ -22,6 +23,12 @@ def villages(store: SqlRepository) -> list[tuple[str, str]]:
 def entries(store: SqlRepository, village: str, start: int = 1) -> Iterator[Entry]:
     """The village's record from height ``start``, streamed."""
     return store.entries(village, start)
+
+
+def verify(store: SqlRepository, village: str) -> Verification:
+    """The whole record checked: every hash and link, and every closed secret vote against who
+    took part (see :meth:`deliberate.ledger.Ledger.verify`)."""
+    return Ledger(village, store).verify()
 
 
 def entry(store: SqlRepository, village: str, height: int) -> Entry | None:
