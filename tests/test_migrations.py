@@ -120,3 +120,40 @@ def test_0007_drops_the_unread_projections_and_keeps_the_ballots(store_url):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
+
+
+def test_0008_keeps_the_login_attempts_in_the_one_table_of_attempts(store_url):
+    """0007 → 0008 on a database in use: the recent login attempts (which hold back a guesser)
+    move into ``attempt`` as kind ``login`` and go on counting; back, the login rows return."""
+    from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from deliberate.store.accounts import begin_login
+
+    engine = make_engine(store_url)
+    upgrade(engine, "0007")
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for i in range(4):
+            conn.execute(text("INSERT INTO login_attempt (username, address, at) "
+                              "VALUES ('chair', '203.0.113.9', :t)"), {"t": now - timedelta(minutes=i)})
+    upgrade(engine)
+    assert "login_attempt" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        moved = text("SELECT count(*) FROM attempt WHERE kind = 'login' AND subject = 'chair'")
+        assert conn.execute(moved).scalar() == 4
+    # The fifth attempt is the last the limit lets through: the four before the upgrade still count.
+    assert begin_login(engine, "chair", "203.0.113.9", at=now)
+    assert not begin_login(engine, "chair", "203.0.113.9", at=now)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO attempt (kind, subject, address, at) "
+                          "VALUES ('objection', '', '203.0.113.9', :t)"), {"t": now})
+    command.downgrade(alembic_config(engine), "0007")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM login_attempt WHERE username = 'chair'")).scalar() == 5
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []

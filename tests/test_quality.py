@@ -163,3 +163,19 @@ def test_a_view_parses_calls_one_use_case_and_renders(path, view):
     first = body[1] if len(body) > 1 and isinstance(body[0], ast.Expr) \
         and isinstance(body[0].value, ast.Constant) else body[0]
     assert view.end_lineno - first.lineno + 1 <= 25, f"{path.name}:{view.name}"
+
+
+# One helper each, and no second copy growing beside it: the names each helper alone may use.
+_ONE_HELPER = {
+    "conditional responses (ETag / 304)": ("pagecache.py", ("if_none_match", "set_etag(")),
+    "QR codes": ("qr.py", ("segno",)),
+    "limits on attempts": ("limits.py", ("deque(", "ip_network", "remote_addr")),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_ONE_HELPER))
+def test_the_web_ui_has_one_helper_for(what):
+    home, names = _ONE_HELPER[what]
+    found = [f"{path.name}: {name}" for path in sorted((ROOT / "webui").glob("*.py")) if path.name != home
+             for name in names if name in path.read_text(encoding="utf-8")]
+    assert found == [], f"{what} belong in webui/{home}"

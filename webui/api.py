@@ -22,8 +22,8 @@ from deliberate.usecases import records
 from .address import external_url
 from .api_schema import openapi
 from .i18n import WORDS
-from .pagecache import cached_body
-from .services import revision, snapshot, store
+from .pagecache import cached_body, conditional, record_tag
+from .services import snapshot, store
 
 __all__ = ["MAX_HEIGHT", "bp", "error"]
 
@@ -72,7 +72,6 @@ class _Book:
     def __init__(self, village: str) -> None:
         self.village = village
         self.state, self.checkpoint = snapshot(village)
-        self.revision = revision(village)
 
     def entries(self, start: int = 1) -> Iterator[Any]:
         return records.entries(store(), self.village, start)
@@ -86,20 +85,13 @@ def _village_state(village: str) -> tuple[str, _Book]:
 
 
 def _tag(*books: Any) -> str:
-    return "-".join(f"{b.village}.{b.checkpoint.height}.{b.revision}" for b in books) or "none"
+    return "-".join(record_tag(b.village) for b in books) or "none"
 
 
 def _answer(tag: str, build: Callable[[], Any]) -> Response:
     """304 when the caller already holds ``tag``; otherwise the JSON ``build`` returns."""
-    if tag in request.if_none_match:
-        response = Response(status=304)
-    else:
-        body = cached_body(tag, lambda: current_app.json.dumps(build()).encode() + b"\n")
-        response = Response(body, mimetype="application/json")
-    response.set_etag(tag)
-    # Cache, but ask again each time: the ETag makes asking cheap, and the record moves.
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return conditional(tag, lambda: Response(
+        cached_body(tag, lambda: current_app.json.dumps(build()).encode() + b"\n"), mimetype="application/json"))
 
 
 def _checkpoint(book: Any) -> dict[str, Any]:
@@ -287,14 +279,8 @@ def log(village: str) -> Response:
             and 1 <= int(start_text) <= MAX_HEIGHT):
         return error(400, "bad_request")
     start = int(start_text)
-    tag = f"{_tag(book)}.from{start}"
-    if tag in request.if_none_match:
-        response = Response(status=304)
-    else:
-        def lines() -> Iterator[str]:
-            for line in to_jsonl(book.entries(start)):
-                yield line + "\n"
-        response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    def lines() -> Iterator[str]:
+        for line in to_jsonl(book.entries(start)):
+            yield line + "\n"
+    return conditional(f"{_tag(book)}.from{start}",
+                       lambda: Response(stream_with_context(lines()), mimetype="application/x-ndjson"))

@@ -11,7 +11,6 @@ maps permissions to roles, so the authorisation matrix test can read it.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from deliberate.usecases import accounts as acc
 from deliberate.usecases.accounts import AccountExists, LoginLimits, StoredAccount
 
 from .i18n import t
+from .limits import client_address, utc_now
 
 __all__ = ["LIMITS", "PERMISSIONS", "ROLES", "Account", "add_account", "bp", "current_account", "require",
            "same_site_path", "utc_now"]
@@ -84,13 +84,6 @@ def _store() -> Any:
     return current_app.extensions["deliberate"]
 
 
-def utc_now() -> datetime:
-    """Now, for sessions and login limits: the wall clock, or ``AUTH_CLOCK`` from the config (tests).
-    Not the app's ``CLOCK``, which tests move by days while an official stays logged in."""
-    clock = current_app.config.get("AUTH_CLOCK")
-    return (clock() if clock is not None else datetime.now(UTC)).astimezone(UTC)
-
-
 def add_account(store: Any, username: str, password: str, roles: set[str] | frozenset[str],
                 display_name: str, village: str | None = None, person: str | None = None) -> None:
     """Create or reset an account, ending its sessions — for the operator's tools (the demo, the
@@ -113,21 +106,6 @@ def current_account() -> Account | None:
         found = acc.session_account(_store(), token, at=utc_now()) if isinstance(token, str) else None
         g.account = _account(found) if found else None
     return g.account
-
-
-def _address() -> str:
-    """The address attempts are counted by: the IPv4 address, or the IPv6 /64 network — whoever
-    holds one IPv6 address usually holds its whole /64, billions of them."""
-    raw = request.remote_addr or "-"
-    try:
-        ip = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw[:64]
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def same_site_path(target: str) -> str | None:
@@ -172,7 +150,7 @@ def login() -> Any:
     if request.method == "POST":
         username = request.form.get("username", "")
         password = request.form.get("password", "")
-        address = _address()
+        address = client_address()
         # No account has a longer name or password: such a login fails as a wrong one does (and
         # counts), rather than being cut to something that might match.
         overlong = len(username) > 100 or len(password) > 200

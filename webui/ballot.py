@@ -23,7 +23,7 @@ from deliberate.tally import Choice
 from deliberate.usecases import ballot
 
 from .i18n import t
-from .limits import allow_key, peek_key
+from .limits import recovery_allowed, recovery_failed
 from .security import cookie_secure
 from .services import REFUSED, attempt, now, read_voter_token, store
 
@@ -31,7 +31,6 @@ __all__ = ["bp"]
 
 bp = Blueprint("ballot", __name__, url_prefix="/b")
 _COOKIE_DAYS = 30
-_RECOVER_PER_HOUR = 10  # typed-in receipt and change code, per voter link: no guessing by script
 _WHY_NOT = {NoVote.NOT_IN_BODY: "why_not_in_body", NoVote.NO_VOTE_RIGHT: "why_no_vote",
             NoVote.ABSENT: "why_absent"}
 
@@ -52,14 +51,10 @@ def _keep(response: Any, token: str, sitting: str, vote: str, codes: tuple[str, 
                         path=url_for("ballot.vote", token=token))
 
 
-def _limit(link: tuple[str, str, str]) -> tuple[str, ...]:
-    return ("recover", *link)
-
-
 def _offered(link: tuple[str, str, str], vote: str | None) -> tuple[str, str] | None:
     """The codes this phone offers, unless this link has used up its wrong tries this hour (a
     cookie that opens no ballot is a guess planted by hand, counted like a typed one)."""
-    return _held(link[1], vote) if peek_key(_limit(link), _RECOVER_PER_HOUR) else None
+    return _held(link[1], vote) if recovery_allowed(link) else None
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -90,7 +85,7 @@ def _page(token: str, link: tuple[str, str, str], page: Any, **typed: Any) -> An
     if vote is not None and vote.secret:
         page = ballot.voter_page(store(), *link, held=_offered(link, vote.id))
         if page.held_wrong:
-            allow_key(_limit(link), _RECOVER_PER_HOUR)
+            recovery_failed(link)
     return render_template("ballot/vote.html", token=token, sitting=page.sitting, vote=page.vote,
                            matter=page.matter, recorded=page.recorded, held=page.held, lost=page.lost,
                            why_not=_WHY_NOT.get(page.why_not), person=page.name, Choice=Choice,
@@ -107,7 +102,7 @@ def _cast(token: str, link: tuple[str, str, str]) -> Any:
     if done is REFUSED:
         return again
     if done.held_wrong:
-        allow_key(_limit(link), _RECOVER_PER_HOUR)
+        recovery_failed(link)
     if done.ended:
         return _expired()
     if done.closed:
@@ -134,11 +129,11 @@ def _recover(token: str, link: tuple[str, str, str], page: Any) -> Any:
     if page.vote is None or page.vote.id != vote:
         flash(t("vote_closed_result"), "error")
         return redirect(url_for("ballot.vote", token=token))
-    if not peek_key(_limit(link), _RECOVER_PER_HOUR):
+    if not recovery_allowed(link):
         return _page(token, link, page, recover_error="recover_limited", **typed), 429
     codes = ballot.recover(store(), link[0], link[1], vote, typed["typed_receipt"], typed["typed_code"])
     if codes is None:
-        allow_key(_limit(link), _RECOVER_PER_HOUR)
+        recovery_failed(link)
         return _page(token, link, page, recover_error="recover_wrong", **typed), 400
     response = make_response(redirect(url_for("ballot.vote", token=token)))
     _keep(response, token, link[1], vote, codes)

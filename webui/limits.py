@@ -1,65 +1,90 @@
-"""How often one address may post to the public forms (objections, submissions).
+"""Every limit the web UI applies, through one mechanism counted in the database
+(:mod:`deliberate.usecases.limits`), so every worker process counts alike and a restart forgets
+nothing:
 
-Kept per application and per process (with gunicorn's two workers, at most twice the limit): it
-stops a stuck button or a script from flooding the committee's queue, not a determined attacker
-with many addresses. Behind a reverse proxy set ``DELIBERATE_PROXY_HOPS`` so the address counted
-is the villager's, not the proxy's (docs/webui.md, "Production").
+- a villager's public forms (objections, submissions): ``PUBLIC_POSTS_PER_HOUR`` from one address
+  an hour — it stops a stuck button or a script from flooding the committee's queue, not a
+  determined attacker with many addresses;
+- the receipt and change code typed, or offered by a planted cookie, on one voter's page: 10 wrong
+  ones an hour, so codes cannot be guessed by script (the row names the link only by a keyed
+  digest);
+- logins (:mod:`webui.auth`).
+
+Addresses are counted as :func:`client_address` gives them. Behind a reverse proxy set
+``DELIBERATE_PROXY_HOPS`` so the address counted is the villager's, not the proxy's
+(docs/webui.md, "Production").
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import hashlib
+import hmac
+import ipaddress
+from datetime import UTC, datetime
 
 from flask import current_app, request
 
-__all__ = ["PER_HOUR", "allow", "allow_key", "peek_key", "per_hour"]
+from deliberate.usecases import limits
+
+__all__ = ["PER_HOUR", "RECOVER_PER_HOUR", "allow", "client_address", "per_hour", "recovery_allowed",
+           "recovery_failed", "utc_now"]
 
 PER_HOUR = 5  # the default; ``PUBLIC_POSTS_PER_HOUR`` in the app's config overrides it
+RECOVER_PER_HOUR = 10  # typed-in receipt and change code, per voter link: no guessing by script
 
 
-class _PerHour:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: dict[tuple[str, str], deque[float]] = {}
-
-    def peek(self, key: tuple[str, ...], limit: int) -> bool:
-        """Whether ``key`` is still under ``limit`` this hour, without counting this look."""
-        moment = time.monotonic()
-        with self._lock:
-            q = self._seen.get(key, ())
-            return sum(1 for t in q if t >= moment - 3600) < limit
-
-    def allow(self, key: tuple[str, str], limit: int) -> bool:
-        moment = time.monotonic()
-        with self._lock:
-            q = self._seen.setdefault(key, deque())
-            while q and q[0] < moment - 3600:
-                q.popleft()
-            if len(q) >= limit:
-                return False
-            q.append(moment)
-            return True
+def utc_now() -> datetime:
+    """Now, for sessions and limits: the wall clock, or ``AUTH_CLOCK`` from the config (tests).
+    Not the app's ``CLOCK``, which tests move by days while an official stays logged in."""
+    clock = current_app.config.get("AUTH_CLOCK")
+    return (clock() if clock is not None else datetime.now(UTC)).astimezone(UTC)
 
 
-def allow(form: str) -> bool:
-    """Whether this request's address may post ``form`` once more this hour (and count it)."""
-    limiter = current_app.extensions.setdefault("deliberate.public_limiter", _PerHour())
-    return limiter.allow((form, request.remote_addr or "-"), per_hour())
+def client_address() -> str:
+    """The address attempts are counted by: the IPv4 address, or the IPv6 /64 network — whoever
+    holds one IPv6 address usually holds its whole /64, billions of them."""
+    raw = request.remote_addr or "-"
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _store():  # type: ignore[no-untyped-def]
+    return current_app.extensions["deliberate"]
 
 
 def per_hour() -> int:
     return int(current_app.config.get("PUBLIC_POSTS_PER_HOUR", PER_HOUR))
 
 
-def allow_key(key: tuple[str, ...], limit: int) -> bool:
-    """Whether ``key`` (e.g. one voter link's attempts at a form) may go once more this hour."""
-    limiter = current_app.extensions.setdefault("deliberate.public_limiter", _PerHour())
-    return limiter.allow(key, limit)  # type: ignore[arg-type]
+def allow(form: str) -> bool:
+    """Whether this request's address may post ``form`` once more this hour (and count it)."""
+    return limits.try_once(_store(), form, "", client_address(), at=utc_now(),
+                           limit=limits.Limit(limits.HOUR, per_hour()))
 
 
-def peek_key(key: tuple[str, ...], limit: int) -> bool:
-    """Whether ``key`` may still go this hour; nothing is counted."""
-    limiter = current_app.extensions.setdefault("deliberate.public_limiter", _PerHour())
-    return limiter.peek(key, limit)
+def _link(link: tuple[str, str, str]) -> str:
+    # A keyed digest: the table of attempts does not say whose page tried codes, to someone
+    # holding the database file without the app's secret key.
+    key = current_app.config["SECRET_KEY"]
+    return hmac.new(key.encode() if isinstance(key, str) else key, "/".join(link).encode(),
+                    hashlib.sha256).hexdigest()
+
+
+_RECOVER = limits.Limit(limits.HOUR, RECOVER_PER_HOUR)
+
+
+def recovery_allowed(link: tuple[str, str, str]) -> bool:
+    """Whether this voter link may still try codes this hour; nothing is counted."""
+    return limits.within(_store(), "recover", _link(link), "", at=utc_now(), limit=_RECOVER)
+
+
+def recovery_failed(link: tuple[str, str, str]) -> None:
+    """Codes tried on this voter link opened no ballot: count it."""
+    limits.try_once(_store(), "recover", _link(link), "", at=utc_now(), limit=_RECOVER)

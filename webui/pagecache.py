@@ -30,7 +30,7 @@ from .auth import current_account
 from .i18n import current_lang
 from .services import now, revision, snapshot
 
-__all__ = ["MAX_PAGES", "cached_body", "cached_page", "clear"]
+__all__ = ["MAX_PAGES", "cached_body", "cached_page", "clear", "conditional", "record_tag"]
 
 MAX_PAGES = 512  # per process; a village's public pages and their languages fit many times over
 
@@ -66,6 +66,23 @@ def clear() -> None:
     current_app.extensions["deliberate.pages"] = _Pages()
 
 
+def record_tag(village: str) -> str:
+    """Where ``village``'s record stands in this request's read: the head's height and the store's
+    revision (which also moves on a secret ballot, which leaves the head alone)."""
+    return f"{village}.{snapshot(village)[1].height}.{revision(village)}"
+
+
+def conditional(tag: str, answer: Callable[[], Response]) -> Response:
+    """Every conditional answer goes through here: 304 with no body when the caller already holds
+    ``tag``, else what ``answer`` builds (not called on a 304); tagged, and to be asked again
+    each time (the record moves; the ETag makes asking cheap). The tag must be read before the
+    body is, so a tag is never newer than what it answers with."""
+    response = Response(status=304) if tag in request.if_none_match else answer()
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Serve ``view`` (whose first argument is the village) from the cache when nothing it shows
     can have changed; answer 304 to a caller that holds the current ETag."""
@@ -74,10 +91,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(village: str, **kwargs: Any) -> Any:
         if request.method != "GET" or "_flashes" in session or current_account() is not None:
             return view(village, **kwargs)
-        head = snapshot(village)[1]
-        lang = current_lang()
-        today = now().date().isoformat()
-        tag = f"{head.height}.{revision(village)}.{lang}.{today}"
+        tag = f"{record_tag(village)}.{current_lang()}.{now().date().isoformat()}"
         key = (request.endpoint, village, request.full_path, tag, link_base())
         pages = _cache()
         hit = pages.get(key)
@@ -89,9 +103,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
                 return response
             hit = (response.get_data(), response.headers["Content-Type"])
             pages.put(key, hit)
-        answer = Response(status=304) if tag in request.if_none_match else Response(hit[0], content_type=hit[1])
-        answer.set_etag(tag)
-        answer.headers["Cache-Control"] = "no-cache"
+        answer = conditional(tag, lambda: Response(hit[0], content_type=hit[1]))
         answer.vary.add("Cookie")  # the language may come from the session
         return answer
 

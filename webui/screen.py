@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, make_response, render_template
 
 from deliberate import Tally
 from deliberate.procedure import SittingState
 
 from .i18n import current_lang
-from .services import sitting_or_404, store
+from .pagecache import conditional, record_tag
+from .services import sitting_or_404
 
 __all__ = ["bp"]
 
@@ -39,13 +40,6 @@ def show(village: str, sitting: str) -> Any:
 @bp.get("/panel")
 def panel(village: str, sitting: str) -> Any:
     # Read before the page: a tag is never newer than what it answers with.
-    changes = store().snapshot(village).revision
+    tag = f"{record_tag(village)}.{current_lang()}"
     model = _model(village, sitting)
-    etag = f"{changes}-{current_lang()}"
-    if request.if_none_match.contains(etag):
-        response = make_response("", 304)
-    else:
-        response = make_response(render_template("screen/panel.html", **model))
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return conditional(tag, lambda: make_response(render_template("screen/panel.html", **model)))

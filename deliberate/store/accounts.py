@@ -11,7 +11,7 @@ web UI. Three rules hold here, whoever calls:
   (logout, new password, deactivation) ends the session wherever the cookie was copied to.
 
 Login attempts are counted in the database, not in a worker's memory, so the limit is the same in
-every process; see :func:`begin_login`.
+every process; see :func:`begin_login` and :mod:`deliberate.store.limits`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .models import AccountRow, LoginAttemptRow, LoginSessionRow
+from . import limits as _limits
+from .models import AccountRow, LoginSessionRow
 
 __all__ = [
     "AccountExists",
@@ -47,7 +48,6 @@ __all__ = [
 
 _A = AccountRow.__table__
 _S = LoginSessionRow.__table__
-_L = LoginAttemptRow.__table__
 
 
 class AccountExists(Exception):
@@ -204,35 +204,19 @@ def _end_sessions(conn: Connection, username: str) -> None:
 
 # --- login attempts ----------------------------------------------------------------------------------
 
-def _over(engine: Engine, username: str, address: str, since: datetime, limits: LoginLimits,
-          slack: int) -> bool:
-    pair = func.coalesce(func.sum(case((_L.c.username == username, 1), else_=0)), 0)
-    with engine.connect() as conn:
-        row = conn.execute(select(pair, func.count()).where(_L.c.address == address, _L.c.at > since)).one()
-    return row[0] >= limits.per_pair + slack or row[1] >= limits.per_address + slack
+def _login_limit(limits: LoginLimits) -> _limits.Limit:
+    return _limits.Limit(limits.window, limits.per_pair, limits.per_address)
 
 
 def begin_login(engine: Engine, username: str, address: str, *, at: datetime,
                 limits: LoginLimits | None = None) -> bool:
     """Count an attempt to log in as ``username`` from ``address``; whether it may go on to check
-    the password. The attempt counts as a failure until :func:`forget_attempts` says it succeeded.
-
-    The attempt is written (and committed) before it is counted, so that of any number of
-    attempts racing in any number of processes, at most the limit see a count within it. A
-    refused attempt is not written, so a flood adds no rows; rows older than the window go as new
-    ones arrive.
-    """
-    limits = limits or LoginLimits()
-    since = at - limits.window
-    if _over(engine, username, address, since, limits, slack=0):
-        return False
-    with _writer(engine) as conn, conn.begin():
-        conn.execute(delete(_L).where(_L.c.at <= since))
-        conn.execute(insert(_L).values(username=username, address=address, at=at))
-    return not _over(engine, username, address, since, limits, slack=1)
+    the password. The attempt counts as a failure until :func:`forget_attempts` says it succeeded
+    (see :func:`deliberate.store.limits.try_once`: racing attempts in many processes cannot pass
+    the limit together)."""
+    return _limits.try_once(engine, "login", username, address, at=at, limit=_login_limit(limits or LoginLimits()))
 
 
 def forget_attempts(engine: Engine, username: str, address: str) -> None:
     """The password was right: this pair's attempts no longer count."""
-    with _writer(engine) as conn, conn.begin():
-        conn.execute(delete(_L).where(_L.c.username == username, _L.c.address == address))
+    _limits.forget(engine, "login", username, address)

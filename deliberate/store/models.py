@@ -15,8 +15,10 @@
   reader and migration 0007 dropped them.
 - personal data kept out of the public log: ``personal`` (who lodged an objection or a submission
   and how to reach them) and ``attachment_file`` (the files progress entries name by SHA-256).
-- officials: ``account``, their ``login_session`` (one row per login, so logging out ends it on the
-  server) and ``login_attempt`` (recent logins by username and address, which limit guessing).
+- officials: ``account`` and their ``login_session`` (one row per login, so logging out ends it on
+  the server).
+- ``attempt``: recent attempts at what is limited — logins, villagers' public forms, codes typed on
+  a voter's page — by kind, subject and address (:mod:`deliberate.store.limits`).
 - roster: ``household``, ``person``, ``party_membership``, ``seat``, ``representation``,
   ``kinship`` — what ``deliberate roster import`` writes.
 """
@@ -31,12 +33,12 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "AccountRow",
     "AttachmentFileRow",
+    "AttemptRow",
     "BallotBoxRow",
     "BallotRow",
     "HouseholdRow",
     "KinshipRow",
     "LogEntryRow",
-    "LoginAttemptRow",
     "LoginSessionRow",
     "PartyMembershipRow",
     "PersonRow",
@@ -214,16 +216,17 @@ class LoginSessionRow(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
-class LoginAttemptRow(SQLModel, table=True):
-    """A login attempt of the last few minutes: counted per (username, address) and per address to
-    slow password guessing in every worker process alike; a success deletes its pair's rows and
-    older rows are pruned as new ones arrive."""
+class AttemptRow(SQLModel, table=True):
+    """A recent attempt at something limited (``kind``: ``login``, ``objection``, ``submission``,
+    ``recover``), counted per (kind, subject, address) and per (kind, address) in every worker
+    process alike; rows older than the kind's window are pruned as new ones of that kind arrive."""
 
-    __tablename__ = "login_attempt"
-    __table_args__ = (Index("login_attempt_address", "address", "username", "at"),)
+    __tablename__ = "attempt"
+    __table_args__ = (Index("attempt_address", "kind", "address", "subject", "at"),)
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=100)
-    address: str = Field(max_length=64)  # an IPv4 address, or an IPv6 /64 network
+    kind: str = Field(max_length=32)
+    subject: str = Field(max_length=100)  # a username, a voter link's digest, or "" for none
+    address: str = Field(max_length=64)  # an IPv4 address, an IPv6 /64 network, or "" for any
     at: datetime = Field(index=True)
 
 

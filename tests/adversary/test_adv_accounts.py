@@ -185,9 +185,9 @@ def test_failures_expire_and_old_ones_are_pruned(store_url):
     assert try_login(app, "clerk", DEMO_PASSWORD, address=attacker)[1].status_code == 429
     moment[0] += timedelta(minutes=16)
     try_login(app, "counter", "guess", address="203.0.113.56")  # any new failure prunes the table
-    from deliberate.store.models import LoginAttemptRow
+    from deliberate.store.models import AttemptRow
 
-    t = LoginAttemptRow.__table__
+    t = AttemptRow.__table__
     with app.extensions["deliberate"].engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t)).scalar() == 1
     assert try_login(app, "clerk", DEMO_PASSWORD, address=attacker)[1].status_code == 302
