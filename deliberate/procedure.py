@@ -21,7 +21,7 @@ at a step of a kind ``REVIEWS`` lists, with its citation (:meth:`Procedure.revie
 A sitting has its own small lifecycle (``SITTING_TABLE``): convened → in session ⇄ voting →
 closed or adjourned.
 
-The diagrams in docs/procedure.md are generated from these tables by :func:`mermaid`.
+The diagrams in docs/procedure.md are generated from these tables (:mod:`deliberate.diagrams`).
 
 >>> STATUTORY.next(Stage.REVIEW, Action.ADOPT)
 <Stage.RESOLUTION: 'resolution'>
@@ -62,9 +62,7 @@ __all__ = [
     "Stage",
     "Step",
     "StepKind",
-    "mermaid",
     "procedure",
-    "sitting_mermaid",
     "sitting_next",
 ]
 
@@ -480,44 +478,3 @@ LAND_CONTRACTING = procedure(
 
 PROCEDURES: Mapping[str, Procedure] = MappingProxyType({p.name: p for p in (
     STATUTORY, COMBINED_PROPOSAL, TOWNSHIP_REVIEW, REPRESENTATIVES, LAND_CONTRACTING)})
-
-
-_BACKWARD = frozenset({Action.RETURN, Action.REHOLD, Action.UPHOLD_OBJECTION})
-
-
-def mermaid(proc: Procedure, lang: str = DEFAULT_LANG, *, backward: bool = False) -> str:
-    """A Mermaid state diagram of ``proc``'s table.
-
-    Self-loops are left out, and so are the returns to earlier steps unless ``backward``: they
-    connect almost every pair of steps and would hide the forward path; the tables list them.
-    """
-    lines = ["stateDiagram-v2"]
-    for stage in proc.stages:
-        step = proc.step(stage)
-        title = step.title(lang) if step else stage.label(lang)
-        number = f"{step.number} " if step and step.number else ""
-        lines.append(f"    {stage.value}: {number}{title}")
-    lines.append(f"    [*] --> {Stage.NEW.value}")
-    edges: dict[tuple[Stage, Stage], list[str]] = {}
-    for (stage, action), targets in proc.table.items():
-        if action in _BACKWARD and not backward:
-            continue
-        for target in sorted(targets, key=proc.stages.index):
-            if target is not stage:
-                edges.setdefault((stage, target), []).append(action.label(lang))
-    for (a, b), actions in edges.items():
-        lines.append(f"    {a.value} --> {b.value}: {' / '.join(actions)}")
-    lines += [f"    {s.value} --> [*]" for s in (Stage.DONE, Stage.WITHDRAWN)]
-    return "\n".join(lines) + "\n"
-
-
-def sitting_mermaid(lang: str = DEFAULT_LANG) -> str:
-    """A Mermaid state diagram of a sitting's lifecycle."""
-    lines = ["stateDiagram-v2", f"    [*] --> {SittingState.CONVENED.value}"]
-    lines += [f"    {s.value}: {s.label(lang)}" for s in SittingState]
-    edges: dict[tuple[SittingState, SittingState], list[str]] = {}
-    for (state, action), target in SITTING_TABLE.items():
-        edges.setdefault((state, target), []).append(action.label(lang))
-    for (a, b), actions in edges.items():
-        lines.append(f"    {a.value} --> {b.value}: {' / '.join(actions)}")
-    return "\n".join(lines) + "\n"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deliberate.procedure import PROCEDURES, REVIEWS, SITTING_TABLE, STATUTORY, mermaid, sitting_mermaid
+from deliberate.diagrams import mermaid, sitting_mermaid
+from deliberate.procedure import PROCEDURES, REVIEWS, SITTING_TABLE, STATUTORY
 from deliberate.rules import preset
 
 HEADER = """# The procedure, generated from its table

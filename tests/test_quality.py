@@ -179,3 +179,10 @@ def test_the_web_ui_has_one_helper_for(what):
     found = [f"{path.name}: {name}" for path in sorted((ROOT / "webui").glob("*.py")) if path.name != home
              for name in names if name in path.read_text(encoding="utf-8")]
     assert found == [], f"{what} belong in webui/{home}"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CORE.rglob("*.py") if "migrations" not in p.parts),
+                         ids=lambda p: str(p.relative_to(CORE)))
+def test_no_module_of_the_library_is_over_500_lines(path):
+    """Small modules named after the domain: one that grows past ~500 lines splits by concern."""
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 500
