@@ -241,6 +241,18 @@ def test_progress_with_its_files_and_a_refused_one_leaves_none(store):
 
     assert records.stored_file(store, "demo", hashlib.sha256(b"other bytes").hexdigest()) is None
 
+    # A platform calling the library directly, past the use case's checks: the store refuses an
+    # oversized file with the library's typed error, and neither the entry nor the file is kept.
+    from deliberate import commands as c
+    from deliberate.store.private import MAX_FILE_BYTES, FileRecord
+
+    big = FileRecord("大.pdf", "application/pdf", b"\0" * (MAX_FILE_BYTES + 1), NOW)
+    height = _height(store)
+    with pytest.raises(InvalidInput):
+        Ledger("demo", store).handle(c.RecordProgress(implementing.id, "e-big", NOW.date(), "超大", 0,
+                                                      (c.Attachment(big.name, big.sha256),)), NOW, side=[big])
+    assert _height(store) == height and records.stored_file(store, "demo", big.sha256) is None
+
 
 def test_an_objection_outside_its_notice_period_is_refused_and_keeps_no_contact(store):
     bridge = Ledger("demo", store).state.matters["bridge"]  # its notice was up in August

@@ -5,8 +5,9 @@ published list, tells a secret ballot's choice: whoever reads the server's logs 
 neither. :func:`install` (called by ``create_app``) puts :class:`RedactingFilter` on every logger
 that writes requests — the app's own, werkzeug's (``python -m webui``) and gunicorn's error and
 access logs, whatever their format — so the link is cut to ``/b/[redacted]``, and a receipt (in a
-query or a cookie) or the login cookie to ``[redacted]``, before any handler writes the line; and it tells the database
-engine to leave statements' parameters (a ballot's choice, a receipt) out of its errors.
+query or a cookie) or the login cookie to ``[redacted]``, before any handler writes the line. The
+store's engine itself leaves statements' parameters (a ballot's choice, a receipt) out of its
+errors (deliberate.store.engine).
 """
 
 from __future__ import annotations
@@ -56,6 +57,4 @@ def install(app: Flask) -> None:
     for name in LOGGERS:
         _guard(logging.getLogger(name))
     _guard(app.logger)
-    # An error from the database quotes the failing statement's values — for the ballot box, a
-    # receipt and its choice — unless the engine is told not to.
-    app.extensions["deliberate"].engine.hide_parameters = True
+    # The store's engine never quotes a statement's values in its errors (deliberate.store.engine).

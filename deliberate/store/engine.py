@@ -49,8 +49,12 @@ def resolve_url(url: str | None = None) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs: object) -> Engine:
-    """An engine for ``url`` (see :func:`resolve_url`) with the store's settings."""
+    """An engine for ``url`` (see :func:`resolve_url`) with the store's settings.
+
+    Its errors never quote a statement's values: for the ballot box those are receipts and
+    choices, and an error's text ends up in logs (``hide_parameters``)."""
     url = resolve_url(url)
+    kwargs = {"hide_parameters": True, **kwargs}
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from deliberate.errors import InvalidInput
+
 from .models import AttachmentFileRow, PersonalRow
 
 __all__ = ["MAX_FILE_BYTES", "ContactRecord", "FileRecord", "Personal", "StoredFile", "keep", "load_file",
@@ -90,7 +92,8 @@ def keep(conn: Connection, village: str, records: Sequence[object]) -> None:
                     contact=record.contact or None, created_at=record.at))
         elif isinstance(record, FileRecord):
             if len(record.content) > MAX_FILE_BYTES or len(record.name) > 500 or len(record.media_type) > 200:
-                raise ValueError("a file beyond the store's limits")
+                raise InvalidInput("err_bad_value", field="file",
+                                   detail=f"{record.name[:80]!r}: over the store's limits")
             conn.execute(_insert_new(conn, files).values(
                 village=village, sha256=record.sha256, name=record.name, media_type=record.media_type,
                 size=len(record.content), content=record.content, created_at=record.at))

@@ -9,7 +9,7 @@ ballot needs both. The receipt alone, published at the close, opens nothing.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from deliberate import commands as c
@@ -81,8 +81,6 @@ def voter_page(store: SqlRepository, village: str, sitting: str, person: str,
 
 
 def _with(page: VoterPage, **changes: object) -> VoterPage:
-    from dataclasses import replace
-
     return replace(page, **changes)
 
 

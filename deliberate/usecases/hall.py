@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from deliberate import commands as c
+from deliberate.errors import NotFound
 from deliberate.rules.outcome import Outcome
 from deliberate.state import Sitting, VillageState, Vote
 from deliberate.store import SqlRepository
@@ -110,8 +111,6 @@ def open_vote(store: SqlRepository, village: str, sitting: str, matter: str, mot
 
 
 def _open_vote_of(store: SqlRepository, village: str, sitting: str) -> Vote:
-    from deliberate.errors import NotFound
-
     state, _ = sitting_of(store, village, sitting)
     vote = state.open_vote(sitting)
     if vote is None:
