@@ -54,7 +54,8 @@ def _keep(response: Any, token: str, sitting: str, vote: str, codes: tuple[str, 
 def _offered(link: tuple[str, str, str], vote: str | None) -> tuple[str, str] | None:
     """The codes this phone offers, unless this link has used up its wrong tries this hour (a
     cookie that opens no ballot is a guess planted by hand, counted like a typed one)."""
-    return _held(link[1], vote) if recovery_allowed(link) else None
+    held = _held(link[1], vote)
+    return held if held is not None and recovery_allowed(link) else None
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
