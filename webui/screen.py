@@ -7,6 +7,7 @@ two of being cast.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Blueprint, make_response, render_template, request
@@ -14,6 +15,7 @@ from flask import Blueprint, make_response, render_template, request
 from deliberate import Tally
 from deliberate.procedure import SittingState
 
+from .address import phone_address
 from .i18n import current_lang
 from .services import sitting_or_404, store
 
@@ -46,6 +48,22 @@ def panel(village: str, sitting: str) -> Any:
         response = make_response("", 304)
     else:
         response = make_response(render_template("screen/panel.html", **model))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/phones")
+def phones(village: str, sitting: str) -> Any:
+    """The corner with the address phones open and its QR code. Polled: when the laptop's address
+    changes mid-sitting the projector shows the new one; unchanged, it answers 304."""
+    _, found = sitting_or_404(village, sitting)
+    shown = phone_address()
+    etag = hashlib.sha256(f"{shown.base}|{shown.problem}|{current_lang()}".encode()).hexdigest()[:20]
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        response = make_response(render_template("screen/_phones.html", village=village, sitting=found))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
