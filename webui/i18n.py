@@ -61,6 +61,7 @@ WORDS = Catalogue({
     "screen": ("大屏幕", "大螢幕", "Projector"),
     # The hall's network (webui.hallnet, python -m webui): the address phones open, and why they cannot.
     "phones_open": ("村民手机打开", "村民手機打開", "Phones open"),
+    "phones_show_qr": ("显示二维码", "顯示二維碼", "Show the QR code"),
     "phones_scan": ("手机扫码，查看本村公开信息", "手機掃碼，查看本村公開資訊",
                     "Scan to open the village's public page"),
     "phones_warning": ("注意：村民的手机现在连不上议事厅", "注意：村民的手機現在連不上議事廳",
