@@ -143,7 +143,7 @@ def test_the_chairs_console_warns_when_phones_cannot_reach_the_hall(tmp_path, br
         page.evaluate("window.scrollTo(0, 0)")  # the check-in box's autofocus scrolls a short screen
         warning = page.locator(".phones-warning")
         assert "注意：村民的手机现在连不上议事厅" in warning.inner_text()
-        assert "只指这台电脑本身" in warning.inner_text()
+        assert "只在这台电脑上监听" in warning.inner_text()
         assert _inside(page, ".phones-warning", width, height)
         assert page.locator(".phones-address").count() == 0
         _shot(page, f"hallnet-console-warning-{width}x{height}")

@@ -119,10 +119,10 @@ def _banner(args: argparse.Namespace, url: str | None, others: tuple[str, ...], 
         _say("console_others", urls="  ".join(u + "/" for u in others))
     if is_wildcard(args.host) or is_loopback_host(args.host):
         _say("console_here", url=hall_url("127.0.0.1", args.port) + "/")
-    if problem is not None:
+    if is_loopback_host(args.host):
+        _warn("phones_listen_local", url or "")  # whatever the address, nothing from outside gets in
+    elif problem is not None:
         _warn(problem, url or "")
-    elif is_loopback_host(args.host):
-        _warn("phones_listen_local", url)
     if demo:
         print(f"演示账号 / demo logins (password {DEMO_PASSWORD}): "
               + ", ".join(username for username, *_ in DEMO_ACCOUNTS))

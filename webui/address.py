@@ -74,6 +74,6 @@ def phone_address() -> PhoneAddress:
     only: then no address will do."""
     base = link_base()
     problem = problem_with(base)
-    if problem is None and is_loopback_host(current_app.config.get("LISTEN_HOST") or ""):
-        problem = "phones_listen_local"
+    if is_loopback_host(current_app.config.get("LISTEN_HOST") or ""):
+        problem = "phones_listen_local"  # whatever the address, nothing from outside gets in
     return PhoneAddress(base=base, shown=base.split("://", 1)[-1], problem=problem)
