@@ -39,9 +39,10 @@ from . import (
     steps,
     submissions,
 )
-from .address import PUBLIC_URL_ENV, parse_public_url
+from .address import PUBLIC_URL_ENV, external_url, parse_public_url, phone_address
 from .auth import current_account
 from .i18n import LANG_NAMES, current_lang, select_locale, t
+from .qr import qr_svg
 from .wellformed import refuse_nul
 
 __all__ = ["create_app"]
@@ -126,6 +127,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return {"t": t, "lang": current_lang(), "LANG_NAMES": LANG_NAMES,
                 "return_targets": objections.return_targets,
                 "account": current_account(), "html_lang": current_lang().replace("_", "-")}
+
+    # The address phones open, for the pages that show it (the chair's console, the projector).
+    app.jinja_env.globals.update(phone_address=phone_address, external_url=external_url, qr_svg=qr_svg)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Any:

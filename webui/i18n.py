@@ -59,6 +59,69 @@ WORDS = Catalogue({
     "sittings": ("会议", "會議", "Sittings"),
     "hall": ("议事厅", "議事廳", "Hall console"),
     "screen": ("大屏幕", "大螢幕", "Projector"),
+    # The hall's network (webui.hallnet, python -m webui): the address phones open, and why they cannot.
+    "phones_open": ("村民手机打开", "村民手機打開", "Phones open"),
+    "phones_show_qr": ("显示二维码", "顯示二維碼", "Show the QR code"),
+    "phones_scan": ("手机扫码，查看本村公开信息", "手機掃碼，查看本村公開資訊",
+                    "Scan to open the village's public page"),
+    "phones_warning": ("注意：村民的手机现在连不上议事厅", "注意：村民的手機現在連不上議事廳",
+                       "Warning: villagers' phones cannot reach the hall now"),
+    "phones_loopback": ("手机打不开{address}：这个地址只指这台电脑本身，投票卡片和二维码不能用它。"
+                        "请让电脑连上会场的Wi-Fi或打开移动热点，再重新启动议事厅（见使用指南“让村民的手机连上”）。",
+                        "手機打不開{address}：這個地址只指這台電腦本身，投票卡片和二維碼不能用它。"
+                        "請讓電腦連上會場的Wi-Fi或開啟行動熱點，再重新啟動議事廳（見使用指南「讓村民的手機連上」）。",
+                        "Phones cannot open {address}: it means this computer itself, so voters' cards and QR "
+                        "codes must not carry it. Join the hall's Wi-Fi or turn on the hotspot, then restart "
+                        "(docs/deployment.md)."),
+    "phones_link_local": ("手机打不开{address}：这是电脑没有从网络得到地址时自己取的临时地址。"
+                          "请检查Wi-Fi或热点是否真的连上了，再重新启动议事厅。",
+                          "手機打不開{address}：這是電腦沒有從網路得到位址時自己取的臨時位址。"
+                          "請檢查Wi-Fi或熱點是否真的連上了，再重新啟動議事廳。",
+                          "Phones cannot open {address}: the computer gave it to itself because no network "
+                          "gave it one. Check that the Wi-Fi or hotspot is really connected, then restart."),
+    "phones_unspecified": ("{address}只能用来监听，不是手机能打开的地址。请用 --url 指定手机能打开的地址。",
+                           "{address}只能用來監聽，不是手機能打開的位址。請用 --url 指定手機能打開的位址。",
+                           "{address} is where to listen, not an address to open: give the phones' address "
+                           "with --url."),
+    "phones_no_address": ("这台电脑没有连上任何网络，手机连不上。请连上会场的Wi-Fi或打开移动热点。",
+                          "這台電腦沒有連上任何網路，手機連不上。請連上會場的Wi-Fi或開啟行動熱點。",
+                          "This computer is on no network, so phones cannot reach it. Join the hall's Wi-Fi "
+                          "or turn on the hotspot."),
+    "phones_listen_local": ("议事厅只在这台电脑上监听（--host 127.0.0.1），手机连不上。去掉 --host 后重新启动。",
+                            "議事廳只在這台電腦上監聽（--host 127.0.0.1），手機連不上。去掉 --host 後重新啟動。",
+                            "The hall listens on this computer only (--host 127.0.0.1): phones cannot connect. "
+                            "Restart without --host."),
+    "console_started": ("议事厅已启动", "議事廳已啟動", "The hall is open"),
+    "console_phones": ("村民手机打开（或扫下面的二维码）：{url}", "村民手機打開（或掃下面的二維碼）：{url}",
+                       "Phones open (or scan the code below): {url}"),
+    "console_here": ("这台电脑的浏览器（主持人、大屏幕）打开：{url}", "這台電腦的瀏覽器（主持人、大螢幕）打開：{url}",
+                     "On this computer (chair, projector): {url}"),
+    "console_others": ("手机连的如果是这台电脑的另一个网络，打开：{urls}",
+                       "手機連的如果是這台電腦的另一個網路，打開：{urls}",
+                       "Phones on another network of this computer open: {urls}"),
+    "console_changed": ("这台电脑的网络地址变了：{old} → {new}。此后的卡片和二维码用新地址；"
+                        "已打印的投票卡片指向旧地址，要重新打印（或让电脑回到原来的网络）。",
+                        "這台電腦的網路位址變了：{old} → {new}。此後的卡片和二維碼用新位址；"
+                        "已列印的投票卡片指向舊位址，要重新列印（或讓電腦回到原來的網路）。",
+                        "This computer's address changed: {old} → {new}. New cards and QR codes carry the new "
+                        "one; cards already printed carry the old one: print them again (or rejoin the old network)."),
+    "console_demo_open": ("演示账号的密码是公开的，同一网络上的任何人都能用它登录演示村。"
+                          "正式开会请用新的数据库并加 --no-demo，建立本村自己的账号。",
+                          "示範帳號的密碼是公開的，同一網路上的任何人都能用它登入示範村。"
+                          "正式開會請用新的資料庫並加 --no-demo，建立本村自己的帳號。",
+                          "The demo logins' password is published: anyone on this network can log in to the "
+                          "demo village. For a real sitting use a new database with --no-demo and the "
+                          "village's own accounts."),
+    "console_port_busy": ("无法在端口{port}上启动：{reason}。议事厅是否已经在运行？"
+                          "换一个端口：python -m webui --port 8080",
+                          "無法在連接埠{port}上啟動：{reason}。議事廳是否已經在執行？"
+                          "換一個連接埠：python -m webui --port 8080",
+                          "Cannot listen on port {port}: {reason}. Is the hall already running? Try another "
+                          "port: python -m webui --port 8080"),
+    "console_bad_url": ("--url（或 DELIBERATE_PUBLIC_URL）要像 http://192.168.137.1:8000 这样写：{reason}",
+                        "--url（或 DELIBERATE_PUBLIC_URL）要像 http://192.168.137.1:8000 這樣寫：{reason}",
+                        "--url (or DELIBERATE_PUBLIC_URL) must look like http://192.168.137.1:8000: {reason}"),
+    "console_stop": ("按 Ctrl+C 关闭议事厅", "按 Ctrl+C 關閉議事廳", "Press Ctrl+C to stop"),
     "expected": ("应到", "應到", "Expected"),
     "present": ("实到", "實到", "Present"),
     "households": ("户数", "戶數", "Households"),

@@ -3,11 +3,11 @@
 A voter's link (``/b/<token>``) is the voter's authority to vote, and a receipt, read against the
 published list, tells a secret ballot's choice: whoever reads the server's logs must learn
 neither. :func:`install` (called by ``create_app``) puts :class:`RedactingFilter` on every logger
-that writes requests — the app's own, werkzeug's (``python -m webui``) and gunicorn's error and
-access logs, whatever their format — so the link is cut to ``/b/[redacted]``, and a receipt (in a
-query or a cookie) or the login cookie to ``[redacted]``, before any handler writes the line. The
-store's engine itself leaves statements' parameters (a ballot's choice, a receipt) out of its
-errors (deliberate.store.engine).
+that writes requests — the app's own, werkzeug's, waitress's (``python -m webui``) and gunicorn's
+error and access logs, whatever their format — so the link is cut to ``/b/[redacted]``, and a
+receipt (in a query or a cookie) or the login cookie to ``[redacted]``, before any handler writes
+the line. The store's engine itself leaves statements' parameters (a ballot's choice, a receipt)
+out of its errors (deliberate.store.engine).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from flask import Flask
 __all__ = ["LOGGERS", "RedactingFilter", "install", "redact"]
 
 # Loggers that write request lines or errors about requests.
-LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access")
+# (A filter acts only on its own logger's records, not on its children's: each is named.)
+LOGGERS = ("werkzeug", "waitress", "waitress.queue", "gunicorn.error", "gunicorn.access")
 
 # ``/b/`` (or ``%2Fb%2F`` inside a query or a Referer) and everything up to the end of the path.
 _VOTER = re.compile(r"((?:/|%2F)b(?:/|%2F)+)[^\s?#&\"']+", re.IGNORECASE)

@@ -7,6 +7,7 @@ two of being cast.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Blueprint, make_response, render_template
@@ -14,6 +15,7 @@ from flask import Blueprint, make_response, render_template
 from deliberate import Tally
 from deliberate.procedure import SittingState
 
+from .address import phone_address
 from .i18n import current_lang
 from .pagecache import conditional, record_tag
 from .services import sitting_or_404
@@ -43,3 +45,14 @@ def panel(village: str, sitting: str) -> Any:
     tag = f"{record_tag(village)}.{current_lang()}"
     model = _model(village, sitting)
     return conditional(tag, lambda: make_response(render_template("screen/panel.html", **model)))
+
+
+@bp.get("/phones")
+def phones(village: str, sitting: str) -> Any:
+    """The corner with the address phones open and its QR code. Polled: when the laptop's address
+    changes mid-sitting the projector shows the new one; unchanged, it answers 304."""
+    _, found = sitting_or_404(village, sitting)
+    shown = phone_address()
+    tag = hashlib.sha256(f"{shown.base}|{shown.problem}|{current_lang()}".encode()).hexdigest()[:20]
+    return conditional(tag, lambda: make_response(
+        render_template("screen/_phones.html", village=village, sitting=found)))

@@ -102,8 +102,8 @@ SERVERS = {
     # ... with a format that logs every part of the request, cookies included.
     "gunicorn-access-log-every-field": ([*GUNICORN, "--access-logfile", "-", "--access-logformat", EVERY_FIELD,
                                          "webui:create_app()"], True),
-    # The laptop: werkzeug's server logs every request.
-    "python-m-webui": ([sys.executable, "-m", "webui", "--port", "{port}"], True),
+    # The hall's laptop: waitress keeps no access log; its error log is filtered all the same.
+    "python-m-webui": ([sys.executable, "-m", "webui", "--port", "{port}"], False),
 }
 
 
