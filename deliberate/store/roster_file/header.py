@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["COLUMNS", "SYNONYMS", "Header", "HeaderProblem", "canonical", "column_letter", "find_header"]
+__all__ = ["COLUMNS", "SYNONYMS", "Header", "HeaderProblem", "canonical", "column_letter", "locate_header"]
 
 # The columns a roster file may have, by their names in docs/roster-file.md.
 COLUMNS = ("编号", "姓名", "性别", "出生日期", "身份证号码", "户号", "户主", "户主姓名", "与户主关系",
@@ -138,7 +138,7 @@ def _name(sub: Any, group: Any) -> tuple[str | None, str]:
     return name, written
 
 
-def find_header(rows: Sequence[tuple[int, Sequence[Any]]]) -> Header:
+def locate_header(rows: Sequence[tuple[int, Sequence[Any]]]) -> Header:
     """The header of ``rows``; HeaderProblem if there is none or two columns claim one name."""
     found = next((i for i, (_, row) in enumerate(rows[:_SCAN]) if _is_header(row)), None)
     if found is None:

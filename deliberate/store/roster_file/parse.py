@@ -20,7 +20,7 @@ from deliberate.roster import Committee, Household, PartyMembership, Person, Rep
 from deliberate.values import unprintable
 
 from . import cells
-from .header import HeaderProblem, column_letter, find_header
+from .header import HeaderProblem, column_letter, locate_header
 from .households import HEAD_WORDS, Draft, Member, assign_households
 from .ids import household_id, person_id
 from .result import ParsedRoster, RowError
@@ -279,7 +279,7 @@ def _header(table: Table, out: ParsedRoster) -> tuple[dict[str, int], list[tuple
         out.errors.append(RowError(1, "文件是空的"))
         return None
     try:
-        header = find_header(rows)
+        header = locate_header(rows)
     except HeaderProblem as problem:
         out.errors.append(RowError(problem.line, problem.reason))
         return None
