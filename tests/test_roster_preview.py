@@ -175,3 +175,28 @@ def test_the_migration_adds_and_removes_the_two_tables_and_keeps_the_roster(stor
     assert not {"roster_key", "roster_draft"} & tables
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM household")).scalar() == "王一户"
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh_Hans", ("名册预览", "年满18周岁", "以下列未导入：序号、联系电话、备注", "确认导入这200人")),
+    ("zh_Hant", ("名冊預覽", "年滿18週歲", "以下欄未匯入：序号、联系电话、备注", "確認匯入這200人")),
+    ("en", ("Roster preview", "Aged 18 or more", "Columns not imported: 序号、联系电话、备注", "Import these 200 people")),
+])
+def test_the_preview_page_speaks_three_languages(tmp_path, lang, words):
+    import io
+
+    from helpers import demo_app
+    from test_webui import csrf
+
+    from webui.auth import add_account
+
+    app = demo_app(tmp_path / "db.sqlite3")
+    add_account(app.extensions["deliberate"], "a", "admin-password-1", {"admin"}, "管理员", village="demo")
+    client = app.test_client()
+    client.post("/login", data={"username": "a", "password": "admin-password-1", "csrf_token": csrf(client)})
+    client.get(f"/v/demo/admin?lang={lang}")
+    page = client.post("/v/demo/admin/roster", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(write_xlsx(REGISTER, tmp_path / "r.xlsx").read_bytes()), "r.xlsx"),
+                             "csrf_token": csrf(client, "/v/demo/admin")}).get_data(as_text=True)
+    for word in words:
+        assert word in page, (lang, word)
