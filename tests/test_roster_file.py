@@ -177,6 +177,15 @@ def test_extra_columns_are_listed_and_do_not_stop_the_import():
     assert parsed.errors == [] and parsed.ignored == ("身高", "民族", "H列（无列名）")
 
 
+def test_a_templates_numbered_blank_rows_and_notes_are_passed_over_quietly():
+    a = REGISTER.people[0]
+    parsed = _rows(["序号", "户主姓名", "姓名", "与户主关系", "身份证号码", "备注"],
+                   [1, a.name, a.name, "户主", a.number, ""], [2, "", "", "", "", ""], [3, "", "", "", "", "已核"],
+                   ["制表人：李文书", "", "", "", "", ""], ["一组", "一组", "一组", "一组", "一组", "一组"])
+    assert parsed.errors == [] and len(parsed.people) == 1 and parsed.rows == 1
+    assert [str(s) for s in parsed.skipped] == ["第6行：不是村民（“一组”），已略过"]  # a banner is listed
+
+
 def test_headers_are_read_through_spaces_hints_and_synonyms():
     a = REGISTER.people[0]
     parsed = _rows(["序 号", "户 主", "姓  名", "与户主的关系", "性别（男/女）", "公民身份号码*", "出生年月", "社"],

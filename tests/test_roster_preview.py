@@ -180,7 +180,8 @@ def test_the_migration_adds_and_removes_the_two_tables_and_keeps_the_roster(stor
 @pytest.mark.parametrize(("lang", "words"), [
     ("zh_Hans", ("名册预览", "年满18周岁", "以下列未导入：序号、联系电话、备注", "确认导入这200人")),
     ("zh_Hant", ("名冊預覽", "年滿18週歲", "以下欄未匯入：序号、联系电话、备注", "確認匯入這200人")),
-    ("en", ("Roster preview", "Aged 18 or more", "Columns not imported: 序号、联系电话、备注", "Import these 200 people")),
+    ("en", ("Roster preview", "Aged 18 or more", "Columns not imported: 序号、联系电话、备注",
+            "Import these 200 people")),
 ])
 def test_the_preview_page_speaks_three_languages(tmp_path, lang, words):
     import io

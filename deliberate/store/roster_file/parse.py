@@ -223,7 +223,7 @@ def _person_ids(rows: list[_Row], key: bytes | None) -> None:
 
 
 def _is_head(row: _Row) -> bool:
-    if cells.text(row.get.get("与户主关系")).replace(" ", "") in HEAD_WORDS:
+    if cells.name_text(row.get.get("与户主关系")) in HEAD_WORDS:
         return True
     return cells.is_flag(row.get.get("户主")) and cells.flag(row.get.get("户主"), "户主", []) is True
 
@@ -242,7 +242,7 @@ def _inferred_households(rows: list[_Row], cols: dict[str, int], key: bytes, out
     """Households from 户主姓名 and 与户主关系 (see :mod:`.households`); and household ids by
     the head's name, for a representative's 联系户."""
     _fill_groups(rows)
-    members = [Member(r.line, r.name, r.group, cells.text(r.get.get("与户主关系")) or None,
+    members = [Member(r.line, r.name, r.group, cells.name_text(r.get.get("与户主关系")) or None,
                       cells.name_text(r.get.get("户主姓名")) or None) for r in rows]
     placed, refused = assign_households(members, "户主姓名" in cols, "与户主关系" in cols)
     groups = {r.line: r.group for r in rows}
@@ -314,6 +314,8 @@ def parse_table(table: Table, *, key: bytes | None = None, on: date | None = Non
         raise ValueError("this file has no 编号 or no 户号: reading it needs the village's roster key")
     read: list[_Row] = []
     for line, values in data:
+        if not any(i < len(values) and cells.text(values[i]) for i in cols.values()):
+            continue  # nothing in any column read: a template's numbered blank row, a note in 备注
         name = cells.text(values[cols["姓名"]]) if cols["姓名"] < len(values) else ""
         if _not_a_person(values, name):
             first = next(cells.text(v) for v in values if cells.text(v))
