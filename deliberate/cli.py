@@ -51,6 +51,48 @@ _T = Catalogue({
                  "名冊匯入完成：新增{added}人，更新{updated}人，未變{unchanged}人",
                  "roster imported: {added} added, {updated} updated, {unchanged} unchanged"),
     "importing": ("导入名册", "匯入名冊", "importing roster"),
+    "ignored": ("以下列未导入：{columns}", "以下欄未匯入：{columns}", "columns not imported: {columns}"),
+    "pv_title": ("名册预览（按{on}计算）：", "名冊預覽（按{on}計算）：", "roster preview (as of {on}):"),
+    "pv_where": ("  {sheet}表头在第{line}行{above}", "  {sheet}表頭在第{line}行{above}",
+                 "  {sheet}header on row {line}{above}"),
+    "pv_sheet": ("工作表“{sheet}”，", "工作表「{sheet}」，", "sheet {sheet!r}, "),
+    "pv_above": ("（上方第{lines}行是标题，已略过）", "（上方第{lines}行是標題，已略過）",
+                 " (rows {lines} above it are titles, passed over)"),
+    "pv_people": ("  {people}人（其中已迁出{departed}人），{households}户；年满18周岁{adults}人",
+                  "  {people}人（其中已遷出{departed}人），{households}戶；年滿18週歲{adults}人",
+                  "  {people} people ({departed} moved away), {households} households; {adults} aged 18 or more"),
+    "pv_roles": ("  村民代表{reps}人；正式党员{full}人，预备党员{probationary}人；任职{seats}人次",
+                 "  村民代表{reps}人；正式黨員{full}人，預備黨員{probationary}人；任職{seats}人次",
+                 "  {reps} representatives; {full} full and {probationary} probationary party members; {seats} seats"),
+    "pv_group": ("  {group}：{people}人，{households}户，年满18周岁{adults}人",
+                 "  {group}：{people}人，{households}戶，年滿18週歲{adults}人",
+                 "  {group}: {people} people, {households} households, {adults} adults"),
+    "pv_no_group": ("未分组", "未分組", "no group"),
+    "pv_numbers": ("  身份证号码：核对了{count}个（其中15位旧号码{legacy}个），用来读出生日期和性别，号码本身不保存",
+                   "  身份證號碼：核對了{count}個（其中15位舊號碼{legacy}個），用來讀出生日期和性別，號碼本身不保存",
+                   "  ID card numbers: {count} checked ({legacy} old 15-digit ones), read for birth dates and sex; "
+                   "the numbers are not kept"),
+    "pv_derived": ("  没有“编号”列：编号由姓名、性别、出生日期生成，再次导入同一人时不变",
+                   "  沒有「編號」欄：編號由姓名、性別、出生日期生成，再次匯入同一人時不變",
+                   "  no 编号 column: ids are derived from name, sex and birth date, the same at every import"),
+    "pv_inferred": ("  没有“户号”列：按户主姓名、与户主关系分户", "  沒有「戶號」欄：按戶主姓名、與戶主關係分戶",
+                    "  no 户号 column: households read from 户主姓名 and 与户主关系"),
+    "pv_skipped": ("  不是村民的行，已略过：", "  不是村民的行，已略過：", "  rows that are not people, passed over:"),
+    "pv_compare": ("  与现有名册相比：新增{added}人，更新{updated}人，未变{unchanged}人；"
+                   "名册中另有{absent}人不在此文件中（导入不会删除）",
+                   "  與現有名冊相比：新增{added}人，更新{updated}人，未變{unchanged}人；"
+                   "名冊中另有{absent}人不在此檔案中（匯入不會刪除）",
+                   "  against the roster: {added} new, {updated} changed, {unchanged} unchanged; "
+                   "{absent} on the roster are not in this file (an import removes no one)"),
+    "pv_doubles": ("  注意：此文件要新增{added}人，而名册中有{absent}人不在文件中。"
+                   "若是同一批人换了编号（例如原名册有“编号”列，此文件没有），导入后他们会被算两次：请先核对",
+                   "  注意：此檔案要新增{added}人，而名冊中有{absent}人不在檔案中。"
+                   "若是同一批人換了編號（例如原名冊有「編號」欄，此檔案沒有），匯入後他們會被算兩次：請先核對",
+                   "  warning: this file adds {added} people while {absent} on the roster are not in it. "
+                   "If they are the same people under new ids (the roster had 编号, this file has none), "
+                   "they would count twice: check first"),
+    "pv_errors": ("  有误的行（{count}行）：", "  有誤的行（{count}行）：", "  rows with problems ({count}):"),
+    "dry_run": ("未写入任何数据（--dry-run）", "未寫入任何資料（--dry-run）", "nothing written (--dry-run)"),
     "verifying": ("校验记录", "校驗記錄", "verifying"),
     "chain_ok": ("记录完整：{village}共{height}条，校验点 {checkpoint}",
                  "記錄完整：{village}共{height}條，校驗點 {checkpoint}",
@@ -190,27 +232,64 @@ def roster() -> None:
 @click.option("--village", default="demo", show_default=True, help="村编号 / village id")
 @click.option("--name", default=None, help="新建村时的村名 / name, if the village is new")
 @click.option("--skip-bad", is_flag=True, help="跳过有误的行 / import the good rows, skip the bad")
+@click.option("--dry-run", is_flag=True, help="只预览，不写入 / preview only, write nothing")
 @click.pass_context
 def roster_import(ctx: click.Context, file: Path, village: str, name: str | None,
-                  skip_bad: bool) -> None:
+                  skip_bad: bool, dry_run: bool) -> None:
     """从CSV或XLSX导入名册 / import a CSV or XLSX roster (Chinese headers; see docs)."""
     from deliberate.usecases import roster as rosters
 
-    store = _store(ctx)
-    with _LazyBar(_t("importing")) as bar:
-        try:
+    store, today = _store(ctx), datetime.now(CST).date()
+    try:
+        if dry_run:
+            preview = rosters.preview_roster(store, village, file, on=today)
+            click.echo("\n".join(_preview_lines(preview)))
+            if preview.refused:
+                raise _Abort(_t("dry_run"))
+            click.echo(_t("dry_run"))
+            return
+        with _LazyBar(_t("importing")) as bar:
             done = rosters.import_roster(store, village, file, name=name, skip_bad=skip_bad,
-                                         progress=bar.update)
-        except rosters.RosterFileError as exc:
-            raise _Abort(_t("file_error", detail=exc.fields["detail"])) from None
+                                         progress=bar.update, on=today)
+    except rosters.RosterFileError as exc:
+        raise _Abort(_t("file_error", detail=exc.fields["detail"])) from None
     if done.errors:
         header = "skipped" if done.imported else "bad_rows"
         lines = [_t(header, count=len(done.errors))] + [f"  {e}" for e in done.errors]
         if not done.imported:
             raise _Abort("\n".join(lines))
         click.echo("\n".join(lines), err=True)
+    if done.ignored:
+        click.echo(_t("ignored", columns="、".join(done.ignored)), err=True)
     click.echo(_t("imported", added=done.counts.added, updated=done.counts.updated,
                   unchanged=done.counts.unchanged))
+
+
+def _preview_lines(p: Any) -> list[str]:
+    """The preview (deliberate.usecases.roster_preview.RosterPreview) as the console shows it."""
+    if p.refused:
+        return [_t("bad_rows", count=len(p.errors))] + [f"  {e}" for e in p.errors]
+    above = _t("pv_above", lines="、".join(map(str, p.above))) if p.above else ""
+    lines = [_t("pv_title", on=p.on.isoformat()),
+             _t("pv_where", sheet=_t("pv_sheet", sheet=p.sheet) if p.sheet else "", line=p.header_line, above=above),
+             _t("pv_people", people=p.people, departed=p.departed, households=p.households, adults=p.adults),
+             _t("pv_roles", reps=p.representatives, full=p.party_full, probationary=p.party_probationary,
+                seats=p.seats)]
+    lines += [_t("pv_group", group=g.group or _t("pv_no_group"), people=g.people, households=g.households,
+                 adults=g.adults) for g in p.groups]
+    if p.id_numbers:
+        lines.append(_t("pv_numbers", count=p.id_numbers, legacy=p.legacy_id_numbers))
+    lines += [_t("pv_derived")] * p.derived_ids + [_t("pv_inferred")] * p.households_inferred
+    if p.ignored:
+        lines.append("  " + _t("ignored", columns="、".join(p.ignored)))
+    if p.skipped:
+        lines += [_t("pv_skipped")] + [f"    {e}" for e in p.skipped]
+    lines.append(_t("pv_compare", added=p.added, updated=p.updated, unchanged=p.unchanged, absent=p.absent))
+    if p.doubles:
+        lines.append(_t("pv_doubles", added=p.added, absent=p.absent))
+    if p.errors:
+        lines += [_t("pv_errors", count=len(p.errors))] + [f"    {e}" for e in p.errors]
+    return lines
 
 
 class _LazyBar:

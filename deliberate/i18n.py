@@ -253,9 +253,16 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_conflict": ("记录已被其他操作更新（期望高度{expected}，实际{actual}），请重试",
                      "記錄已被其他操作更新（期望高度{expected}，實際{actual}），請重試",
                      "the record moved on (expected height {expected}, found {actual}); retry"),
+    "err_id_number": ("身份证号码{problem}", "身份證號碼{problem}", "the ID card number {problem}"),
     # The use cases (deliberate.usecases).
     "err_roster_file": ("名册文件无法读取：{detail}", "名冊檔案無法讀取：{detail}",
                         "the roster file cannot be read: {detail}"),
+    "err_roster_draft": ("这份名册预览已失效（已导入、已被新上传的文件取代、已放弃，或已超过1小时），未导入任何数据："
+                         "请重新上传名册文件",
+                         "這份名冊預覽已失效（已匯入、已被新上傳的檔案取代、已放棄，或已超過1小時），未匯入任何資料："
+                         "請重新上傳名冊檔案",
+                         "this roster preview is no longer valid (imported, replaced by a newer upload, discarded, "
+                         "or over an hour old); nothing was imported: upload the roster file again"),
     "err_setting": ("设置有误：{name}须为{low}至{high}之间的整数", "設定有誤：{name}須為{low}至{high}之間的整數",
                     "invalid setting: {name} must be a whole number from {low} to {high}"),
 }

@@ -359,14 +359,18 @@ def test_admin_settings_roster_and_accounts(app):
     good = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
                                                          "file": (BytesIO(sample), "roster.csv")},
                       content_type="multipart/form-data")
-    assert good.status_code == 200 and "新增14人" in good.get_data(as_text=True)
+    preview = good.get_data(as_text=True)  # a preview first; the confirmation imports what it showed
+    assert good.status_code == 200 and "名册预览" in preview and "新增14人" in preview
+    confirm = re.search(r'action="([^"]+/import)".*?name="digest" value="([0-9a-f]{64})"', preview, re.S)
+    done = admin.post(confirm[1], data={"csrf_token": token, "digest": confirm[2]})
+    assert done.status_code == 200 and "导入完成：新增14人" in done.get_data(as_text=True)
     broken = sample.replace("JD002,林秀英,女".encode(), "JD002,林秀英,X".encode())
     assert broken != sample
     report = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
                                                            "file": (BytesIO(broken), "roster.csv")},
                         content_type="multipart/form-data")
     text = report.get_data(as_text=True)
-    assert report.status_code == 422 and "第3行" in text and "未导入任何数据" in text
+    assert report.status_code == 422 and "第3行" in text and "这些行不会导入" in text
     wrong = admin.post(f"/v/{VILLAGE}/admin/roster", data={"csrf_token": token,
                                                           "file": (BytesIO(b"x"), "roster.pdf")},
                        content_type="multipart/form-data")

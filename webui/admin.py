@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,9 @@ from deliberate.usecases import accounts as acc
 from deliberate.usecases import roster as rosters
 from deliberate.usecases import settings as village_settings_
 
-from .auth import ROLES, require, utc_now
+from .auth import ROLES, current_account, require, utc_now
 from .i18n import t
-from .services import REFUSED, attempt, store, village_or_404
+from .services import REFUSED, attempt, now, store, village_or_404
 
 __all__ = ["bp", "settings_shown", "village_profile"]
 
@@ -71,24 +70,73 @@ def settings(village: str) -> Any:
     return redirect(url_for("admin.index", village=village))
 
 
+# What a roster upload may be: .xls and .et reach the use case, which says how to save them as .xlsx.
+_ROSTER_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".et")
+_ERRORS_SHOWN = 200  # rows with problems listed on the preview; the command line lists them all
+
+
+def _owner() -> str:
+    account = current_account()
+    assert account is not None  # @require saw to it
+    return account.username
+
+
+def _preview_page(village: str, preview: Any) -> Any:
+    """The preview page: 200 when every row is good, 422 when some are not (or none can be read)."""
+    return render_template("admin/roster_preview.html", village=village, name=village_or_404(village),
+                           preview=preview, errors_shown=_ERRORS_SHOWN), 422 if preview.errors else 200
+
+
 @bp.post("/roster")
 @require("admin")
 def roster(village: str) -> Any:
+    """A roster file uploaded: read in memory (never saved) and shown as a preview; nothing is
+    imported until the admin confirms what the preview shows."""
     village_or_404(village)
     upload = request.files.get("file")
     suffix = Path(upload.filename or "").suffix.lower() if upload else ""
-    if upload is None or suffix not in (".csv", ".xlsx"):
+    if upload is None or suffix not in _ROSTER_SUFFIXES:
         flash(t("bad_roster_file"), "error")
         return redirect(url_for("admin.index", village=village))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"roster{suffix}"
-        upload.save(path)
-        done = attempt(rosters.import_roster, village, path, skip_bad=request.form.get("skip_bad") == "1")
+    preview = attempt(rosters.preview_roster, village, f"roster{suffix}", data=upload.read(), on=now().date(),
+                      owner=_owner(), at=utc_now())
+    if preview is REFUSED:
+        return redirect(url_for("admin.index", village=village))
+    return _preview_page(village, preview)
+
+
+@bp.get("/roster/<draft>")
+@require("admin")
+def roster_preview(village: str, draft: str) -> Any:
+    """The preview of a draft again (the page reloaded)."""
+    village_or_404(village)
+    preview = attempt(rosters.show_draft, village, draft, owner=_owner(), on=now().date(), at=utc_now())
+    if preview is REFUSED:
+        return redirect(url_for("admin.index", village=village))
+    return _preview_page(village, preview)
+
+
+@bp.post("/roster/<draft>/import")
+@require("admin")
+def roster_import(village: str, draft: str) -> Any:
+    """Import the draft the preview showed — the records it showed, not a file read again."""
+    village_or_404(village)
+    done = attempt(rosters.import_draft, village, draft, digest=request.form.get("digest") or "",
+                   owner=_owner(), at=utc_now(), skip_bad=request.form.get("skip_bad") == "1")
     if done is REFUSED:
         return redirect(url_for("admin.index", village=village))
     report = {"rows": done.rows, "errors": [str(e) for e in done.errors], "counts": done.counts,
-              "imported": done.imported}
+              "imported": done.imported, "ignored": done.ignored}
     return _page(village, 200 if done.imported else 422, report)
+
+
+@bp.post("/roster/<draft>/discard")
+@require("admin")
+def roster_discard(village: str, draft: str) -> Any:
+    village_or_404(village)
+    if attempt(rosters.discard_draft, village, draft, owner=_owner(), at=utc_now()) is not REFUSED:
+        flash(t("discarded"), "ok")
+    return redirect(url_for("admin.index", village=village))
 
 
 def _password() -> str | None:

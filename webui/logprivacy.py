@@ -1,4 +1,5 @@
-"""No log line holds a voter's link, a receipt, or a value a database statement carried.
+"""No log line holds a voter's link, a receipt, an identity number, or a value a database
+statement carried.
 
 A voter's link (``/b/<token>``) is the voter's authority to vote, and a receipt, read against the
 published list, tells a secret ballot's choice: whoever reads the server's logs must learn
@@ -7,7 +8,10 @@ that writes requests — the app's own, werkzeug's, waitress's (``python -m webu
 error and access logs, whatever their format — so the link is cut to ``/b/[redacted]``, and a
 receipt (in a query or a cookie) or the login cookie to ``[redacted]``, before any handler writes
 the line. The store's engine itself leaves statements' parameters (a ballot's choice, a receipt)
-out of its errors (deliberate.store.engine).
+out of its errors (deliberate.store.engine). An identity number (身份证号码: 18 characters, or an
+old one of 15 digits) is personal information the app never keeps (docs/security.md); should one
+reach a log line — a URL typed by hand, a traceback quoting a roster file's cell — it is cut to
+``[redacted]`` as well.
 """
 
 from __future__ import annotations
@@ -31,9 +35,14 @@ _VOTER = re.compile(r"((?:/|%2F)b(?:/|%2F)+)[^\s?#&\"']+", re.IGNORECASE)
 _SECRET = re.compile(r"((?:receipt[\w.\-]*|ballot\.[\w.\-]*|session)=)[^\s;&#\"']+", re.IGNORECASE)
 
 
+# An identity number: 17 digits and a check character, or an old one of 15 digits, standing alone.
+_ID_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+
+
 def redact(text: str) -> str:
-    """``text`` with voters' link tokens, receipts and login cookies replaced by ``[redacted]``."""
-    return _SECRET.sub(r"\1[redacted]", _VOTER.sub(r"\1[redacted]", text))
+    """``text`` with voters' link tokens, receipts, login cookies and identity numbers replaced
+    by ``[redacted]``."""
+    return _ID_NUMBER.sub("[redacted]", _SECRET.sub(r"\1[redacted]", _VOTER.sub(r"\1[redacted]", text)))
 
 
 class RedactingFilter(logging.Filter):

@@ -20,7 +20,9 @@
 - ``attempt``: recent attempts at what is limited — logins, villagers' public forms, codes typed on
   a voter's page — by kind, subject and address (:mod:`deliberate.store.limits`).
 - roster: ``household``, ``person``, ``party_membership``, ``seat``, ``representation``,
-  ``kinship`` — what ``deliberate roster import`` writes.
+  ``kinship`` — what ``deliberate roster import`` writes; ``roster_key``, the key a village's
+  derived person and household ids are made under, and ``roster_draft``, a roster previewed on the
+  admin page and waiting for its confirmation. No table holds an identity number.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ __all__ = [
     "PersonRow",
     "PersonalRow",
     "RepresentationRow",
+    "RosterDraftRow",
+    "RosterKeyRow",
     "SealedCountRow",
     "SeatRow",
     "VillageRow",
@@ -188,6 +192,32 @@ class KinshipRow(SQLModel, table=True):
     a: str = Field(primary_key=True, max_length=200)
     b: str = Field(primary_key=True, max_length=200)
     relation: str = Field(max_length=32)
+
+
+class RosterKeyRow(SQLModel, table=True):
+    """The random key under which the ids of people and households a roster file does not number
+    are derived (deliberate.store.roster_file.ids). Made with the first import that needs it; it
+    never enters the record, so the ids in the record say nothing about the people they name."""
+
+    __tablename__ = "roster_key"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class RosterDraftRow(SQLModel, table=True):
+    """A roster file read and previewed on the admin page, waiting for the admin who uploaded it
+    to confirm: the records the preview showed (JSON; never an identity number, which no record
+    carries), imported as they are — the file is not read again. ``digest``: SHA-256 of
+    ``payload``, which the confirmation names. Deleted when imported or discarded, replaced by
+    the same admin's next upload, and purged an hour after it was made."""
+
+    __tablename__ = "roster_draft"
+    id: str = Field(primary_key=True, max_length=64)
+    village: str = Field(foreign_key="village.id", index=True, max_length=64)
+    owner: str = Field(max_length=100)
+    digest: str = Field(max_length=64)
+    payload: str = Field(sa_column=_text())
+    created_at: datetime = Field(index=True)
 
 
 class AccountRow(SQLModel, table=True):

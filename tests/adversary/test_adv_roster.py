@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -134,9 +135,13 @@ def test_web_upload_refuses_names_and_ids_with_hidden_characters(store_url, tmp_
     assert response.status_code == 422
     assert "第4行：姓名含有控制字符" in page and "第5行：编号含有控制字符" in page
     assert not load_roster(app.extensions["deliberate"].engine, "v").people
-    # The clean file goes in.
+    # The clean file goes in: previewed, then confirmed.
     clean = _upload(admin, "roster.csv", "\n".join(",".join(r) for r in [HEADER, *GOOD]).encode())
-    assert clean.status_code == 200 and len(load_roster(app.extensions["deliberate"].engine, "v").people) == 2
+    assert clean.status_code == 200 and not load_roster(app.extensions["deliberate"].engine, "v").people
+    confirm = re.search(r'action="([^"]+/import)".*?name="digest" value="([0-9a-f]{64})"', clean.get_data(as_text=True),
+                        re.S)
+    admin.post(confirm[1], data={"csrf_token": csrf(admin, "/v/v/admin"), "digest": confirm[2]})
+    assert len(load_roster(app.extensions["deliberate"].engine, "v").people) == 2
 
 
 def test_the_store_refuses_them_from_any_caller(store_url):
