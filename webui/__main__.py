@@ -36,6 +36,7 @@ from .hallnet import (
     problem_with,
 )
 from .i18n import WORDS
+from .qr import print_qr
 
 __all__ = ["main"]
 
@@ -74,9 +75,7 @@ def _show_qr(url: str) -> None:
     style = console_style(sys.stdout)
     try:
         if style is None:  # pragma: no cover - an old Windows console
-            import segno
-
-            segno.make_qr(url, error="m").terminal(border=2)
+            print_qr(url)
         else:
             sys.stdout.write(console_qr(url, style))
     except UnicodeEncodeError:  # a console that cannot show blocks: the address above will do

@@ -12,7 +12,7 @@ sent on the socket (tests/test_hallnet.py::test_finding_the_address_sends_no_pac
 packets on a private network interface around it). The host name is not resolved either, since
 that may ask a DNS server or send multicast DNS.
 
-Standard library and segno only; no Flask, so the console can use it before the app exists.
+Standard library and webui.qr only; no Flask, so the console can use it before the app exists.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 from urllib.parse import urlsplit
 
-import segno
+from .qr import console_qr
 
 __all__ = [
     "HOTSPOT_ADDRESSES",
@@ -152,35 +152,6 @@ def problem_with(url: str | None) -> str | None:
 
 # ANSI colours: bright white and black backgrounds (and foregrounds, for the compact style), so the
 # code reads dark-on-light whatever the terminal's own colours are.
-_LIGHT_BG, _DARK_BG, _LIGHT_FG, _DARK_FG, _RESET = "\033[107m", "\033[40m", "\033[97m", "\033[30m", "\033[0m"
-
-
-def console_qr(url: str, style: str = "plain", border: int = 2) -> str:
-    """``url`` as a QR code in text, one line per row of characters.
-
-    ``plain``: light modules as ``██``, dark ones as two spaces — no escape codes, for a log or a
-    pipe (it reads right on a dark background). ``ansi``: two spaces a module on black and white
-    backgrounds. ``ansi_compact``: half as tall, ``▀`` in the upper module's colour on the lower
-    one's — each character the same, so a terminal that draws it double width only stretches
-    the code, which scanners accept."""
-    qr = segno.make_qr(url, error="m")  # never a Micro QR, which phones do not read
-    rows = [list(row) for row in qr.matrix_iter(scale=1, border=border)]  # 1 dark, 0 light
-    if style == "plain":
-        return "\n".join("".join("  " if dark else "██" for dark in row) for row in rows) + "\n"
-    if style == "ansi":
-        return "\n".join("".join((_DARK_BG if dark else _LIGHT_BG) + "  " for dark in row) + _RESET
-                         for row in rows) + "\n"
-    if style == "ansi_compact":
-        if len(rows) % 2:
-            rows.append([0] * len(rows[0]))  # light, like the quiet zone
-        lines = []
-        for top, bottom in zip(rows[::2], rows[1::2], strict=True):
-            lines.append("".join((_DARK_FG if t else _LIGHT_FG) + (_DARK_BG if b else _LIGHT_BG) + "▀"
-                                 for t, b in zip(top, bottom, strict=True)) + _RESET)
-        return "\n".join(lines) + "\n"
-    raise ValueError(f"unknown console QR style {style!r}")
-
-
 def _windows_ansi() -> bool:  # pragma: no cover - Windows only
     """Turn on the Windows console's ANSI colours (Windows 10 and later); whether that worked."""
     try:
@@ -197,7 +168,7 @@ def _windows_ansi() -> bool:  # pragma: no cover - Windows only
 
 
 def console_style(stream: TextIO) -> str | None:
-    """The :func:`console_qr` style ``stream`` shows best; None: let segno draw it through the
+    """The :func:`console_qr` style ``stream`` shows best; None: let webui.qr.print_qr draw it through the
     console's own API (an old Windows console without ANSI colours)."""
     if not stream.isatty():
         return "plain"
