@@ -74,10 +74,37 @@ def test_the_verification_page_and_a_receipt(client):
     bridge = client.ledger.state.matters["bridge"].results[-1]
     assert bridge.secret and bridge.ballots
     receipt = bridge.ballots[0].receipt
-    found = client.get(f"/p/demo/verify?receipt={receipt}").get_data(as_text=True)
-    assert "回执已计入" in found and "赞成" in found
-    missing = client.get("/p/demo/verify?receipt=NO-SUCH").get_data(as_text=True)
-    assert "没有找到这个回执" in missing
+    choice = {"approve": "赞成", "oppose": "反对", "abstain": "弃权"}[bridge.ballots[0].choice.value]
+    # As an elderly villager types it: lower case, no dash, a space or two.
+    for typed in (receipt, receipt.lower(), receipt.replace("-", ""), " " + receipt.lower().replace("-", " ")):
+        found = client.get("/p/demo/verify", query_string={"receipt": typed}).get_data(as_text=True)
+        assert f"回执 {receipt} 已计入" in found and choice in found, typed
+    # Not found, and why: not a receipt's shape, or a receipt that no closed vote published.
+    shape = client.get("/p/demo/verify", query_string={"receipt": "回执？"}).get_data(as_text=True)
+    assert "不是回执" in shape and "一串字母和数字" in shape
+    unknown = "".join("A" if ch != "A" else "B" for ch in receipt.replace("-", ""))
+    missing = client.get("/p/demo/verify", query_string={"receipt": unknown}).get_data(as_text=True)
+    assert "没有找到回执" in missing and "请核对是否抄错" in missing
+
+
+def test_a_receipt_looked_up_while_a_secret_vote_is_open_says_it_comes_at_the_close():
+    from datetime import timedelta
+
+    import workers
+
+    from deliberate import commands as c
+    from deliberate.tally import Choice
+    from deliberate.usecases.ballot import ReceiptMiss, look_up_receipt
+
+    ledger = Ledger("v")
+    voters = workers.open_sitting_on(ledger, 12, secret=True)
+    ledger.handle(c.CastBallot("s", "v", voters[0], Choice.APPROVE, receipt="ABCD-EFGH", change_code="JKLM-NPQR"),
+                  workers.VOTING + timedelta(seconds=3))
+    lookup = look_up_receipt(ledger.state, "abcdefgh")
+    assert lookup.receipt == "ABCD-EFGH" and lookup.found == () and lookup.miss is ReceiptMiss.VOTE_OPEN
+    ledger.handle(c.CloseVote("s", "v"), workers.VOTING + timedelta(hours=1))
+    lookup = look_up_receipt(ledger.state, "abcd efgh")
+    assert lookup.miss is None and lookup.found[0][1] is Choice.APPROVE
 
 
 @pytest.mark.parametrize("path", ["/p/demo", "/p/demo/m/bridge", "/p/demo/m/lights/notice/1",

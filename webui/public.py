@@ -19,7 +19,7 @@ from flask import (
 from deliberate.notice import implementation_notice, percent, resolution_notice, yuan
 from deliberate.procedure import Stage
 from deliberate.record import Checkpoint, to_jsonl
-from deliberate.usecases import records
+from deliberate.usecases import ballot, records
 
 from .address import external_url
 from .i18n import current_lang
@@ -105,16 +105,11 @@ def verify_page(village: str) -> Any:
     published = records.entries_of_type(store(), village, "notice_published")
     notices = [(e, state.matters[e.payload["matter"]]) for e in published
                if e.payload["matter"] in state.matters]
-    receipt = (request.args.get("receipt") or "").strip()  # a longer one is simply not found
-    found = None
-    if receipt:
-        # As typed, then in capitals: the phone shows receipts in capitals, people type either.
-        found = [(r, choice) for s in state.sittings.values() for r in s.results if r.secret
-                 for choice in [r.receipt(receipt) or r.receipt(receipt.upper())]
-                 if choice is not None]
+    typed = (request.args.get("receipt") or "").strip()
+    lookup = ballot.look_up_receipt(state, typed) if typed else None
     return render_template("public/verify.html", village=village, name=name,
-                           checkpoint=checkpoint, notices=notices, receipt=receipt,
-                           found=found, check=record_check(village), printed=_printed(village))
+                           checkpoint=checkpoint, notices=notices, receipt=typed, lookup=lookup,
+                           check=record_check(village), printed=_printed(village))
 
 
 _HEX = frozenset("0123456789abcdef")

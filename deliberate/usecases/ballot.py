@@ -11,17 +11,19 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
 
 from deliberate import commands as c
 from deliberate.procedure import SittingState
-from deliberate.state import Matter, NoVote, Sitting, Vote
+from deliberate.state import Matter, NoVote, Sitting, VillageState, Vote, VoteResult
 from deliberate.store import SqlRepository
 from deliberate.store.people import person_name
 from deliberate.tally import Choice
 
 from .common import handle, sitting_of
 
-__all__ = ["Cast", "VoterPage", "cast_ballot", "normal_code", "recover", "voter_page"]
+__all__ = ["Cast", "ReceiptLookup", "ReceiptMiss", "VoterPage", "cast_ballot", "look_up_receipt", "normal_code",
+           "recover", "voter_page"]
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # easy to copy: no 0/O or 1/I
 Codes = tuple[str, str]  # (receipt, change code)
@@ -38,6 +40,39 @@ def normal_code(typed: str | None) -> str:
     """A receipt or change code as typed: upper case, spaces dropped, the dash put back."""
     raw = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+class ReceiptMiss(Enum):
+    """Why a receipt typed on the public page was not found; the value is the message's key."""
+
+    SHAPE = "receipt_shape"  # not letters and digits of a receipt's length
+    VOTE_OPEN = "receipt_vote_open"  # a secret vote is still open: its receipts come at its close
+    NOT_FOUND = "receipt_missing"  # well formed, but no closed secret vote here published it
+
+
+@dataclass(frozen=True)
+class ReceiptLookup:
+    receipt: str  # as normalised: upper case, spaces dropped, the dash put back
+    found: tuple[tuple[VoteResult, Choice], ...]
+    miss: ReceiptMiss | None
+
+
+def look_up_receipt(state: VillageState, typed: str) -> ReceiptLookup:
+    """A receipt as a villager types it — in any case, with or without the dash or spaces — looked
+    up in every closed secret vote of the village (a query on the state the page already read);
+    if it is not found, why."""
+    receipt = normal_code(typed)
+    found = tuple((r, choice) for s in state.sittings.values() for r in s.results if r.secret
+                  for choice in [r.receipt(receipt)] if choice is not None)
+    if found:
+        return ReceiptLookup(receipt, found, None)
+    raw = receipt.replace("-", "")
+    # A receipt is letters and digits — ours eight of them; a platform's own may be longer.
+    if not (6 <= len(raw) <= 32 and raw.isascii() and raw.isalnum()):
+        return ReceiptLookup(receipt, (), ReceiptMiss.SHAPE)
+    if any(v.secret for v in state.votes.values()):
+        return ReceiptLookup(receipt, (), ReceiptMiss.VOTE_OPEN)
+    return ReceiptLookup(receipt, (), ReceiptMiss.NOT_FOUND)
 
 
 @dataclass(frozen=True)
