@@ -14,16 +14,19 @@ anyone may see once the vote closes, opens nothing.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from deliberate.state import NoVote
 from deliberate.tally import Choice
 from deliberate.usecases import ballot
 
-from .i18n import t
+from .i18n import current_lang, t
 from .limits import recovery_allowed, recovery_failed
+from .pagecache import conditional
 from .security import cookie_secure
 from .services import REFUSED, attempt, now, read_voter_token, store
 
@@ -43,6 +46,19 @@ def _held(sitting: str, vote: str | None) -> tuple[str, str] | None:
     """The (receipt, change code) this phone holds for the vote, if any."""
     receipt, sep, code = (request.cookies.get(_cookie(sitting, vote or "")) or "").partition("~")
     return (receipt, code) if sep and receipt and code else None
+
+
+def _receipts(sitting: str) -> dict[str, str]:
+    """The receipts this phone holds, by vote (to find its ballot in a closed vote's list)."""
+    prefix = _cookie(sitting, "")
+    return {name[len(prefix):]: value.partition("~")[0] for name, value in request.cookies.items()
+            if name.startswith(prefix)}
+
+
+def _attempt(link: tuple[str, str, str], vote: str) -> tuple[str, str] | None:
+    """The codes of the attempt the tapped page carried (see ballot.attempt_codes)."""
+    key = str(current_app.secret_key).encode()
+    return ballot.attempt_codes(key, request.form.get("attempt"), "\x00".join((*link, vote)))
 
 
 def _keep(response: Any, token: str, sitting: str, vote: str, codes: tuple[str, str]) -> None:
@@ -68,12 +84,44 @@ def vote(token: str) -> Any:
         return render_template("ballot/message.html", message=t("link_invalid")), 404
     if request.method == "POST" and request.form.get("recover") is None:
         return _cast(token, link)  # the hot path: one load of the state, no page to build
-    page = ballot.voter_page(store(), *link)
+    page = ballot.voter_page(store(), *link, receipts=_receipts(link[1]))
     if page.ended:
         return _expired()
     if request.method == "GET":
         return _page(token, link, page)
     return _recover(token, link, page)
+
+
+@bp.route("/<token>/now")
+def now_part(token: str) -> Any:
+    """The part of the voter's page that moves (the vote, this voter's ballot, the last result),
+    polled by ballot.js with the ETag it was last given: 304 until something this voter sees has
+    changed — other people's ballots do not — then the part afresh, swapped in place."""
+    link = read_voter_token(token)
+    if link is None:
+        return render_template("ballot/message.html", message=t("link_invalid")), 404
+    page = ballot.voter_page(store(), *link, receipts=_receipts(link[1]), named=False)
+    if page.ended:
+        return _expired()
+    if page.vote is not None and page.vote.secret:
+        page = ballot.voter_page(store(), *link, held=_offered(link, page.vote.id), receipts=_receipts(link[1]),
+                                 named=False)
+        if page.held_wrong:
+            recovery_failed(link)  # a planted cookie, polled: counted like the page counts it
+    shown = _shown(token, link[0], page)
+    return conditional(shown["tag"], lambda: make_response(render_template("ballot/_now.html", **shown)))
+
+
+def _tag(page: Any) -> str:
+    return hashlib.sha256(repr((page.phase(), current_lang())).encode()).hexdigest()[:32]
+
+
+def _shown(token: str, village: str, page: Any) -> dict[str, Any]:
+    """What the moving part of the page is rendered from (the page and the polled part alike)."""
+    return {"token": token, "village": village, "sitting": page.sitting, "vote": page.vote, "matter": page.matter,
+            "recorded": page.recorded, "held": page.held, "lost": page.lost, "counted": page.counted,
+            "why_not": _WHY_NOT.get(page.why_not), "Choice": Choice, "tag": _tag(page),
+            "attempt": secrets.token_hex(16), "codes_open": request.args.get("new") == "1"}
 
 
 def _expired() -> Any:
@@ -84,22 +132,19 @@ def _page(token: str, link: tuple[str, str, str], page: Any, **typed: Any) -> An
     """The voter's page as it stands (``typed``: a recovery form answered with its mistake)."""
     vote = page.vote
     if vote is not None and vote.secret:
-        page = ballot.voter_page(store(), *link, held=_offered(link, vote.id))
+        page = ballot.voter_page(store(), *link, held=_offered(link, vote.id), receipts=_receipts(link[1]))
         if page.held_wrong:
             recovery_failed(link)
-    return render_template("ballot/vote.html", token=token, sitting=page.sitting, vote=page.vote,
-                           matter=page.matter, recorded=page.recorded, held=page.held, lost=page.lost,
-                           why_not=_WHY_NOT.get(page.why_not), person=page.name, Choice=Choice,
-                           codes_open=request.args.get("new") == "1", **typed)
+    return render_template("ballot/vote.html", person=page.name, **_shown(token, link[0], page), **typed)
 
 
 def _cast(token: str, link: tuple[str, str, str]) -> Any:
     choice = request.form.get("choice")
     if choice not in {ch.value for ch in Choice}:
         abort(400)
-    again = redirect(url_for("ballot.vote", token=token))
+    again = redirect(url_for("ballot.vote", token=token, _anchor="confirm"))
     vote = request.form.get("vote") or ""
-    done = attempt(ballot.cast_ballot, *link, vote, Choice(choice), _offered(link, vote), now())
+    done = attempt(ballot.cast_ballot, *link, vote, Choice(choice), _offered(link, vote), now(), _attempt(link, vote))
     if done is REFUSED:
         return again
     if done.held_wrong:
@@ -113,7 +158,7 @@ def _cast(token: str, link: tuple[str, str, str]) -> Any:
     elif done.fresh is not None:
         # The codes are shown open once, right after the first ballot; later only on a tap, so
         # that a glance at the phone in the hall does not give them away.
-        response = make_response(redirect(url_for("ballot.vote", token=token, new=1)))
+        response = make_response(redirect(url_for("ballot.vote", token=token, new=1, _anchor="confirm")))
         _keep(response, token, link[1], vote, done.fresh)
         return response
     # Success needs no message (the page shows the recorded choice) and so no session.

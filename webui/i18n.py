@@ -227,6 +227,30 @@ WORDS = Catalogue({
     "not_voting_yet": ("您尚未投票", "您尚未投票", "You have not voted yet"),
     "vote_closed_result": ("表决已结束", "表決已結束", "The vote has closed"),
     "hello": ("{name}，您好", "{name}，您好", "Hello, {name}"),
+    # The voter's page through the close, and a tap on the way (webui/static/ballot.js).
+    "choice_counted": ("您的选择已计入：{choice}", "您的選擇已計入：{choice}", "Your choice was counted: {choice}"),
+    "vote_over_title": ("表决已结束，结果如下", "表決已結束，結果如下", "The vote has closed; the result"),
+    "did_not_vote": ("这次表决您没有投票", "這次表決您沒有投票", "You did not vote in this vote"),
+    "counted_no_receipt": ("您参加了这次无记名表决，您的一票已计入。这台手机上没有回执号，所以这里看不到您的选择；"
+                           "可以凭抄下的回执号在公开页核对。",
+                           "您參加了這次無記名表決，您的一票已計入。這台手機上沒有回執號，所以這裡看不到您的選擇；"
+                           "可以憑抄下的回執號在公開頁核對。",
+                           "You took part in this secret vote and your ballot was counted. This phone holds no "
+                           "receipt, so your choice is not shown here; check it on the public page with the "
+                           "receipt you wrote down."),
+    "receipt_published": ("在公开的回执清单中核对", "在公開的回執清單中核對", "Check it in the published receipts"),
+    "wait_next_vote": ("下一项表决开始时，这里会自动显示", "下一項表決開始時，這裡會自動顯示",
+                       "When the next vote opens it appears here by itself"),
+    "sending": ("正在发送您的选择……请稍候", "正在發送您的選擇……請稍候", "Sending your choice… please wait"),
+    "send_failed": ("网络不通，您的选择还没有送到。正在自动重试，请不要关闭本页。",
+                    "網路不通，您的選擇還沒有送到。正在自動重試，請不要關閉本頁。",
+                    "No connection: your choice has not arrived yet. Retrying by itself; keep this page open."),
+    "send_busy": ("会场服务器忙，您的选择还没有送到。正在自动重试，请不要关闭本页。",
+                  "會場伺服器忙，您的選擇還沒有送到。正在自動重試，請不要關閉本頁。",
+                  "The hall's server is busy: your choice has not arrived yet. Retrying by itself; keep this "
+                  "page open."),
+    "poll_lost": ("与会场的连接中断了，正在重新连接……", "與會場的連接中斷了，正在重新連接……",
+                  "Lost the connection to the hall; reconnecting…"),
     "why_not_in_body": ("您不是本次会议的成员，不能表决", "您不是本次會議的成員，不能表決",
                         "You are not a member of this sitting's body and cannot vote"),
     "why_no_vote": ("您可以列席会议，但没有表决权（如预备党员）", "您可以列席會議，但沒有表決權（如預備黨員）",
