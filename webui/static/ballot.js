@@ -46,10 +46,12 @@
     old.parentNode.replaceChild(fresh, old);
     var flashes = document.querySelectorAll("main > .flash");
     for (var i = 0; i < flashes.length; i++) { flashes[i].parentNode.removeChild(flashes[i]); }
+    // The confirmation (or, at the close, what was counted) is what the voter sees first; after
+    // their own tap it also takes the focus, so a screen reader says it.
     var confirm = document.getElementById("confirm");
-    if (confirm && afterTap) {
+    if (confirm) {
       confirm.scrollIntoView(true);
-      confirm.focus();
+      if (afterTap) { confirm.focus(); }
     }
     return true;
   }
