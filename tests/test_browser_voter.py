@@ -154,7 +154,7 @@ def test_a_tap_says_it_is_sending_says_when_it_failed_and_arrives_once(chromium,
 
 @pytest.mark.parametrize("how", ["font24", "zoom200"])
 def test_large_text_keeps_the_buttons_and_the_confirmation_on_the_first_screen(chromium, hall, how):
-    ledger, links, secret = hall
+    _, links, secret = hall
     if how == "zoom200":  # 200% on a 360×640 phone: half the CSS pixels, each drawn twice
         context, page = _phone(chromium, viewport={"width": 180, "height": 320}, device_scale_factor=2)
     else:

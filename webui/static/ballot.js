@@ -46,12 +46,14 @@
     old.parentNode.replaceChild(fresh, old);
     var flashes = document.querySelectorAll("main > .flash");
     for (var i = 0; i < flashes.length; i++) { flashes[i].parentNode.removeChild(flashes[i]); }
-    // The confirmation (or, at the close, what was counted) is what the voter sees first; after
-    // their own tap it also takes the focus, so a screen reader says it.
+    // After the voter's own tap the confirmation is what they see first, and takes the focus so
+    // that a screen reader says it.
     var confirm = document.getElementById("confirm");
-    if (confirm) {
+    if (confirm && afterTap) {
       confirm.scrollIntoView(true);
-      if (afterTap) { confirm.focus(); }
+      confirm.focus();
+    } else {
+      fresh.scrollIntoView(true);  // the vote opened or closed: its title, then what was counted
     }
     return true;
   }
