@@ -176,3 +176,16 @@ def test_large_text_keeps_the_buttons_and_the_confirmation_on_the_first_screen(c
     assert 0 <= box["y"] < height / 3, box
     _shot(page, f"{how}-{kind}-2-recorded")
     context.close()
+
+
+def test_without_javascript_the_form_still_votes_and_lands_on_the_confirmation(chromium, hall):
+    _, links, _ = hall
+    context = chromium.new_context(locale="zh-CN", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(links[0])
+    page.click("button.choice.oppose")
+    page.wait_for_selector("text=您的选择已记录：反对")
+    assert page.url.endswith("#confirm")
+    box = page.locator("#confirm").bounding_box()
+    assert 0 <= box["y"] < PHONE["height"] / 3, box
+    context.close()
