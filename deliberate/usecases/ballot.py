@@ -20,7 +20,7 @@ from deliberate import commands as c
 from deliberate.procedure import SittingState
 from deliberate.state import Matter, NoVote, Sitting, VillageState, Vote, VoteResult
 from deliberate.store import SqlRepository
-from deliberate.store.ballots import ballot_of
+from deliberate.store.ballots import closed_ballot_of
 from deliberate.store.people import person_name
 from deliberate.tally import Choice
 
@@ -143,7 +143,7 @@ def _counted(store: SqlRepository, village: str, found: Sitting, person: str,
     if not found.results:
         return None
     result = found.results[-1]
-    took_part, choice = ballot_of(store.engine, village, found.id, result.vote, person)
+    took_part, choice = closed_ballot_of(store.engine, village, found.id, result.vote, person)
     if not result.secret:
         return Counted(result, took_part, Choice(choice) if choice else None)
     receipt = normal_code(receipts.get(result.vote))
