@@ -178,7 +178,7 @@ def test_a_chair_runs_a_whole_sitting_in_chinese(server, browser):
 
     projector = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 900}).new_page()
     projector.goto(f"{base}/v/demo/s/live/screen?lang=zh_Hans")
-    projector.wait_for_selector("text=已投票3人")
+    projector.wait_for_selector(".voted .num:text-is('3')")
     _shot(projector, "05-projector-voting")
 
     chair.goto(hall)
