@@ -214,3 +214,29 @@ def test_the_projector_fits_one_screen_before_during_and_after_a_secret_vote(hal
         assert result.rule.title.text("zh_Hans") in text and result.rule.citation.text("zh_Hans") in text
         assert result.explain("zh_Hans") in text.replace("\n", "")
         assert not [p for p in private + receipts if p in text]
+
+
+
+def test_a_failed_vote_fits_as_well(tmp_path, browser):
+    """未通过 is wider than 通过: an open vote that fails, on a hall of its own (a matter that
+    fails leaves its step, so the first test's sitting cannot vote on it again)."""
+    from deliberate import Choice
+    from deliberate import commands as c
+    from deliberate.usecases.ballot import cast_ballot
+
+    with hall_server(tmp_path) as server:
+        hall = Hall(server)
+        present = hall.voters()[:24]
+        hall.do(*(c.CheckIn("live", p) for p in present), c.OpenSitting("live", by="p0001"))
+        hall.do(c.OpenVote("live", "v0", "channel", MOTION, secret=False))
+        choices = [Choice.APPROVE] * 12 + [Choice.OPPOSE] * 10 + [Choice.ABSTAIN] * 2
+        for person, choice in zip(present, choices, strict=True):
+            cast_ballot(hall.store, "demo", "live", person, "v0", choice, None,
+                        datetime.now(ZoneInfo("Asia/Shanghai")))
+        hall.do(c.CloseVote("live", "v0"))
+        for page, _, _ in _each_size(browser, hall, "failed", ".verdict.no"):
+            assert page.inner_text(".verdict").strip() == "未通过"
+            text = page.inner_text("main")
+            assert "50.0%" in text and "41.7%" in text  # 12 and 10 of the 24 present
+            verdict, number = _px(page, ".verdict", ".tally .num")
+            assert verdict >= number, (verdict, number)
