@@ -178,7 +178,7 @@ def test_a_chair_runs_a_whole_sitting_in_chinese(server, browser):
 
     projector = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 900}).new_page()
     projector.goto(f"{base}/v/demo/s/live/screen?lang=zh_Hans")
-    projector.wait_for_selector("text=已投票3人")
+    projector.wait_for_selector(".voted .num:text-is('3')")
     _shot(projector, "05-projector-voting")
 
     chair.goto(hall)
@@ -187,7 +187,7 @@ def test_a_chair_runs_a_whole_sitting_in_chinese(server, browser):
     _shot(chair, "06-hall-result")
     # The projector picks the result up by itself within two seconds. 21 of the 40 full members
     # who should attend approve: 21*2 > 40, so it passes (20 would not).
-    projector.wait_for_selector("text=赞成 21", timeout=4000)
+    projector.wait_for_selector(".tally .approve .num:text-is('21')", timeout=4000)
     verdict = projector.inner_text(".verdict")
     assert verdict == "通过", verdict
     _shot(projector, "07-projector-result")

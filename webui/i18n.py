@@ -59,6 +59,15 @@ WORDS = Catalogue({
     "sittings": ("会议", "會議", "Sittings"),
     "hall": ("议事厅", "議事廳", "Hall console"),
     "screen": ("大屏幕", "大螢幕", "Projector"),
+    # The projector's own words (webui/templates/screen/panel.html).
+    "screen_voted": ("已投票", "已投票", "Voted"),
+    "screen_not_voted": ("未投票", "未投票", "Not yet voted"),
+    "screen_secret_note": ("无记名投票：表决结束后才公布票数", "無記名投票：表決結束後才公佈票數",
+                           "Secret vote: the counts are shown when it closes"),
+    "screen_open_note": ("表决结束后公布票数", "表決結束後公佈票數", "The counts are shown when the vote closes"),
+    "screen_rule": ("表决规则（{body}）：", "表決規則（{body}）：", "Rule applied ({body}): "),
+    "screen_share_note": ("。百分比按实到{present}人计算。", "。百分比按實到{present}人計算。",
+                          ". Percentages are of the {present} present."),
     # The hall's network (webui.hallnet, python -m webui): the address phones open, and why they cannot.
     "phones_open": ("村民手机打开", "村民手機打開", "Phones open"),
     "phones_show_qr": ("显示二维码", "顯示二維碼", "Show the QR code"),

@@ -1,6 +1,8 @@
 """The projector: quorum, turnout and, when a vote closes, its result, in very large type.
 
-The page polls a fragment every second. The fragment carries an ETag built from the village's
+One screen, nothing to click: screen.html replaces the header (no language links; ``?lang=`` picks
+the language), and screen.css fits it to 1024×768, 1280×720 and 1920×1080. The page polls a
+fragment every second. The fragment carries an ETag built from the village's
 revision, so an unchanged sitting answers 304 with no body; a ballot shows up within a second or
 two of being cast.
 """
@@ -13,6 +15,7 @@ from typing import Any
 from flask import Blueprint, make_response, render_template
 
 from deliberate import Tally
+from deliberate.notice import percent
 from deliberate.procedure import SittingState
 
 from .address import phone_address
@@ -31,7 +34,8 @@ def _model(village: str, sitting_id: str) -> dict[str, Any]:
     return {"village": village, "sitting": sitting, "attendance": attendance,
             "quorum": sitting.rule.decide(attendance, Tally()), "vote": state.open_vote(sitting_id),
             "last": sitting.results[-1] if sitting.results else None,
-            "state": state, "SittingState": SittingState}
+            "state": state, "SittingState": SittingState,
+            "percent": percent}  # the printed notice's shares: exact, rounded half up
 
 
 @bp.get("")
