@@ -144,6 +144,12 @@ def _checked_out(state: VillageState, ev: e.CheckedOut) -> VillageState:
 def _appoint_tellers(state: VillageState, cmd: c.AppointTellers, now: datetime) -> tuple[Any, ...]:
     sitting = sitting_of(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.APPOINT_TELLERS)
+    vote = state.open_vote(sitting.id)
+    if vote is not None and (vote.cards is not None or vote.cards_seal is not None):
+        # Up to the first card count the tellers can be fixed; after it, the count was entered
+        # (and perhaps confirmed) by the tellers of record, and changing them would leave a count
+        # nobody appointed stands behind.
+        raise TellerError("err_tellers_after_count")
     counters = tuple(ident("counters", p) for p in of_type("counters", cmd.counters, tuple))
     scrutineers = tuple(ident("scrutineers", p)
                         for p in of_type("scrutineers", cmd.scrutineers, tuple))
