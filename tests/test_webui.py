@@ -182,7 +182,7 @@ def test_a_whole_sitting_with_phone_voters_and_a_card_count(app):
     assert "28" in screen and ("通过" in screen or "未通过" in screen)
     hall = chair.get(HALL).get_data(as_text=True)
     assert result.explain().split("。")[0] in hall
-    post(chair, f"{HALL}/close")
+    post(chair, f"{HALL}/close", {"confirm": "1"})
     expired = phone.get(links[0])
     assert expired.status_code == 410 and "已失效" in expired.get_data(as_text=True)
 

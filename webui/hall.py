@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from deliberate.procedure import SittingState
 from deliberate.tally import Tally
 from deliberate.usecases import hall
 
 from .address import external_url
-from .auth import current_account, require
-from .i18n import t
+from .auth import PERMISSIONS, current_account, require
+from .i18n import current_lang, t
+from .pagecache import conditional, record_tag
 from .qr import qr_svg
-from .services import REFUSED, attempt, now, read_voter_token, store, voter_token
+from .services import REFUSED, attempt, now, person_names, read_voter_token, store, voter_token
 
 __all__ = ["bp"]
 
@@ -48,10 +49,37 @@ def view_model(village: str, sitting_id: str) -> dict[str, Any]:
     # scrutineer, who must agree on the numbers, see the split before then.
     teller = account is not None and (account.may("hall.cards.enter") or account.may("hall.cards.confirm"))
     view = hall.hall_view(store(), village, sitting_id, teller=teller)
+    counters, scrutineers = hall.teller_logins(store(), village, sitting_id,
+                                               counter_roles=PERMISSIONS["hall.cards.enter"],
+                                               scrutineer_roles=PERMISSIONS["hall.cards.confirm"])
     return {"village": village, "sitting": view.sitting, "state": view.state, "names": view.names,
             "show_split": view.show_split, "attendance": view.attendance, "quorum": view.quorum,
             "vote": view.vote, "agenda": list(view.agenda), "present": list(view.present),
-            "SittingState": SittingState}
+            "SittingState": SittingState, "teller_notes": _teller_notes(view.names, counters, scrutineers),
+            "tellers_named": (_named(view.names, view.sitting.counters), _named(view.names, view.sitting.scrutineers)),
+            "attendees_by_name": sorted(view.sitting.roster.attendees, key=lambda p: (view.names.get(p, p), p)),
+            "form": {}}
+
+
+def _named(names: dict[str, str], people: Any) -> str:
+    return "、".join(names.get(p, p) for p in people if p) or t("nobody")
+
+
+def _teller_notes(names: dict[str, str], *roles: hall.TellerLogins) -> list[str]:
+    """What the console says about the tellers' logins, by name: who must log in, or whose login
+    acts for someone not appointed (a count entered under that login would be refused)."""
+    notes = []
+    for logins, role in zip(roles, (t("counter_role"), t("scrutineer_role")), strict=True):
+        if not logins.appointed:
+            continue
+        if not logins.ready:
+            notes.append(t("teller_no_login", role=role, names=_named(names, logins.appointed),
+                           holders=_named(names, [p for _, p in logins.logins])))
+        for username, person in logins.strangers:
+            if person is not None:
+                notes.append(t("teller_login_other", role=role, username=username, name=names.get(person, person),
+                               appointed=_named(names, logins.appointed)))
+    return notes
 
 
 @bp.get("")
@@ -64,6 +92,16 @@ def console(village: str, sitting: str) -> Any:
 @require("hall.view")
 def panel(village: str, sitting: str) -> Any:
     return render_template("hall/panel.html", **view_model(village, sitting))
+
+
+@bp.get("/cards")
+@require("hall.view")
+def cards(village: str, sitting: str) -> Any:
+    """The tellers' card-count status and the scrutineer's confirm button, polled: the button
+    appears as soon as a count waits; unchanged, the poll answers 304."""
+    tag = f"{record_tag(village)}.{current_lang()}.{current_account().username}"
+    model = view_model(village, sitting)
+    return conditional(tag, lambda: make_response(render_template("hall/_cards.html", **model)))
 
 
 @bp.post("/check-in")
@@ -116,7 +154,11 @@ def open_sitting(village: str, sitting: str) -> Any:
 def tellers(village: str, sitting: str) -> Any:
     counters = [p for p in request.form.getlist("counter") if p]
     scrutineers = [p for p in request.form.getlist("scrutineer") if p]
-    attempt(hall.appoint_tellers, village, sitting, counters, scrutineers, now())
+    if not counters or not scrutineers:
+        flash(t("tellers_choose_both"), "error")
+    elif attempt(hall.appoint_tellers, village, sitting, counters, scrutineers, now()) is not REFUSED:
+        names = person_names(village)
+        flash(t("tellers_saved", counters=_named(names, counters), scrutineers=_named(names, scrutineers)), "ok")
     return _back(village, sitting)
 
 
@@ -164,7 +206,11 @@ def adjourn(village: str, sitting: str) -> Any:
 @bp.post("/close")
 @require("hall.chair")
 def close(village: str, sitting: str) -> Any:
-    attempt(hall.close_sitting, village, sitting, now())
+    # Closing ends every voter's link: only a request that says it was confirmed closes.
+    if request.form.get("confirm") != "1":
+        flash(t("close_sitting_confirm"), "error")
+    else:
+        attempt(hall.close_sitting, village, sitting, now())
     return _back(village, sitting)
 
 
