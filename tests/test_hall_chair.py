@@ -155,3 +155,23 @@ def test_adjourning_shows_its_reason_on_the_console_and_the_public_page(app):
     assert "已休会，原因：暴雨，村民无法到会" in page
     public = app.test_client().get(f"/p/{VILLAGE}/m/channel").get_data(as_text=True)
     assert "暴雨，村民无法到会" in public
+
+
+def test_the_minutes_form_keeps_what_was_typed_and_says_what_is_wrong_in_chinese(app):
+    clerk = login(app, "clerk")
+    post(login(app, "chair"), f"{HALL}/open")
+    typed = {"summary": "讨论了修建水渠的选址和预算，多数村民同意。", "speakers": "陈秀英，黄志强",
+             "recording_ref": "村委档案柜U盘 2026-12-03", "recording_sha256": ""}
+    response = clerk.post(f"{HALL}/minutes", data={**typed, "csrf_token": csrf(clerk)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    said = " ".join(flashes(page))
+    assert "录像位置和录像指纹（SHA-256）要么都填，要么都不填" in said and "您填写的内容已保留" in said
+    assert not re.search(r"[A-Za-z]{4,}", said)  # no English in a Chinese clerk's message
+    assert typed["summary"] in page and 'value="陈秀英，黄志强"' in page and 'value="村委档案柜U盘 2026-12-03"' in page
+    bad_hash = clerk.post(f"{HALL}/minutes", data={**typed, "recording_sha256": "abc", "csrf_token": csrf(clerk)})
+    assert "录像指纹应是64位" in bad_hash.get_data(as_text=True) and 'value="abc"' in bad_hash.get_data(as_text=True)
+    assert "certutil -hashfile" in page  # how to compute the fingerprint, in plain words
+    assert state(app).sittings[SITTING].minutes == ()
+    good = post(clerk, f"{HALL}/minutes", {**typed, "recording_sha256": "ab" * 32})
+    assert "操作已完成" in flashes(good) and len(state(app).sittings[SITTING].minutes) == 1

@@ -5,10 +5,12 @@ the console; a refusal is flashed in the user's language."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
+from deliberate.errors import DeliberateError
 from deliberate.procedure import SittingState
 from deliberate.tally import Tally
 from deliberate.usecases import hall
@@ -218,11 +220,30 @@ def close(village: str, sitting: str) -> Any:
 @require("hall.minutes")
 def minutes(village: str, sitting: str) -> Any:
     speakers = [s.strip() for s in _text("speakers").replace("，", ",").split(",") if s.strip()]
-    if attempt(hall.record_minutes, village, sitting, recorder=current_account().display_name,
-               summary=_text("summary"), speakers=speakers, recording_ref=_text("recording_ref") or None,
-               recording_sha256=_text("recording_sha256").lower() or None, at=now()) is not REFUSED:
+    problem = _minutes_problem()
+    if problem is not None:
+        flash(problem, "error")
+    elif attempt(hall.record_minutes, village, sitting, recorder=current_account().display_name,
+                 summary=_text("summary"), speakers=speakers, recording_ref=_text("recording_ref") or None,
+                 recording_sha256=_text("recording_sha256").lower() or None, at=now()) is not REFUSED:
         flash(t("done"), "ok")
-    return _back(village, sitting)
+        return _back(village, sitting)
+    # Refused: the console again, with everything the clerk typed still in the form.
+    flash(t("minutes_kept"), "error")
+    model = {**view_model(village, sitting), "form": request.form}
+    return render_template("hall/console.html", **model), 422
+
+
+def _minutes_problem() -> str | None:
+    """What is wrong with the minutes form, in the clerk's words, before the record is asked."""
+    sha = _text("recording_sha256")
+    if not _text("summary"):
+        return t("minutes_need_summary")
+    if bool(_text("recording_ref")) != bool(sha):
+        return DeliberateError("err_recording_pair").message(current_lang())
+    if sha and not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
+        return t("minutes_sha_bad")
+    return None
 
 
 @bp.get("/links")

@@ -171,7 +171,7 @@ WORDS = Catalogue({
     "summary": ("纪要内容", "紀要內容", "Summary"),
     "speakers": ("发言人（用逗号分隔）", "發言人（用逗號分隔）", "Speakers (comma separated)"),
     "recording_ref": ("录像位置", "錄影位置", "Recording reference"),
-    "recording_sha256": ("录像SHA-256", "錄影SHA-256", "Recording SHA-256"),
+    "recording_sha256": ("录像指纹（SHA-256）", "錄影指紋（SHA-256）", "Recording fingerprint (SHA-256)"),
     "save": ("保存", "儲存", "Save"),
     "done": ("操作已完成", "操作已完成", "Done"),
     "voter_links": ("投票链接与二维码", "投票連結與QR碼", "Voting links and QR codes"),
@@ -224,6 +224,27 @@ WORDS = Catalogue({
                      "Adjourning stops the sitting; its matters wait for another sitting. Give the reason: it "
                      "is shown on the projector and the public page."),
     "adjourned_because": ("已休会，原因：{reason}", "已休會，原因：{reason}", "Adjourned: {reason}"),
+    "minutes_need_summary": ("请填写纪要内容", "請填寫紀要內容", "Write the summary"),
+    "minutes_sha_bad": ("录像指纹应是64位，只含数字0–9和字母a–f：请把算出的结果整行复制过来",
+                        "錄影指紋應是64位，只含數字0–9和字母a–f：請把算出的結果整行複製過來",
+                        "The fingerprint is 64 characters, digits 0–9 and letters a–f: paste the whole result"),
+    "minutes_kept": ("您填写的内容已保留，改正后再保存即可。", "您填寫的內容已保留，改正後再儲存即可。",
+                     "What you typed is kept: correct it and save again."),
+    "recording_help": ("录像指纹（SHA-256）是由录像文件算出的一串64位字母和数字，文件哪怕改动一点，指纹就完全不同，"
+                       "日后用它可以证明录像没有被改过。没有录像，两项都留空。怎样算：Windows电脑打开“命令提示符”，输入 "
+                       "certutil -hashfile 录像文件名 SHA256；苹果或Linux电脑在“终端”输入 shasum -a 256 录像文件名。"
+                       "把算出的那串字母数字复制到这里。",
+                       "錄影指紋（SHA-256）是由錄影檔案算出的一串64位字母和數字，檔案哪怕改動一點，指紋就完全不同，"
+                       "日後用它可以證明錄影沒有被改過。沒有錄影，兩項都留空。怎樣算：Windows電腦打開「命令提示字元」，輸入 "
+                       "certutil -hashfile 錄影檔名 SHA256；蘋果或Linux電腦在「終端機」輸入 shasum -a 256 錄影檔名。"
+                       "把算出的那串字母數字複製到這裡。",
+                       "The fingerprint (SHA-256) is 64 letters and digits computed from the recording file: change "
+                       "the file at all and it changes completely, so it later proves the recording was not altered. "
+                       "No recording: leave both empty. To compute it on Windows, open the Command Prompt and type "
+                       "certutil -hashfile FILE SHA256; on a Mac or Linux, type shasum -a 256 FILE in a terminal. "
+                       "Paste the result here."),
+    "recording_ref_help": ("录像存放在哪里，例如“村委档案柜U盘 2026-12-03”", "錄影存放在哪裡，例如「村委檔案櫃隨身碟 2026-12-03」",
+                           "Where the recording is kept, e.g. \u201cUSB stick in the archive cabinet, 2026-12-03\u201d"),
     "end_sitting": ("休会与散会", "休會與散會", "Adjourn or close"),
     "approve": ("赞成", "贊成", "Approve"),
     "oppose": ("反对", "反對", "Oppose"),

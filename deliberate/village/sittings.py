@@ -181,8 +181,7 @@ def _record_minutes(state: VillageState, cmd: c.RecordMinutes, now: datetime) ->
     sitting = sitting_of(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.RECORD_MINUTES)
     if (cmd.recording_ref is None) != (cmd.recording_sha256 is None):
-        raise InvalidInput("err_bad_value", field="recording",
-                           detail="a recording needs both its reference and its SHA-256")
+        raise InvalidInput("err_recording_pair")
     if cmd.recording_sha256 is not None:
         sha256("recording_sha256", cmd.recording_sha256)
     speakers = tuple(text("speakers", s, limit=200)
