@@ -175,3 +175,43 @@ def test_the_minutes_form_keeps_what_was_typed_and_says_what_is_wrong_in_chinese
     assert state(app).sittings[SITTING].minutes == ()
     good = post(clerk, f"{HALL}/minutes", {**typed, "recording_sha256": "ab" * 32})
     assert "操作已完成" in flashes(good) and len(state(app).sittings[SITTING].minutes) == 1
+
+
+def test_after_a_failed_vote_the_console_says_why_the_vote_section_is_gone_and_what_next(app):
+    chair, clerk = login(app, "chair"), login(app, "clerk")
+    counter, scrutineer = login(app, "counter"), login(app, "scrutineer")
+    post(chair, f"{HALL}/open")
+    for person in sorted(state(app).sittings[SITTING].roster.voters)[:30]:
+        post(clerk, f"{HALL}/check-in", {"who": person})
+    post(chair, f"{HALL}/vote/open", {"matter": "channel", "motion": "修建水渠"})
+    post(counter, f"{HALL}/vote/cards", {"approve": "2", "oppose": "28", "abstain": "0"})
+    post(scrutineer, f"{HALL}/vote/confirm")
+    page = post(chair, f"{HALL}/vote/close")
+    assert not state(app).sittings[SITTING].results[-1].passed
+    assert f'action="{HALL}/vote/open"' not in page
+    assert "“修建水渠”未通过" in page and "不再显示“开始表决”" in page and "接下来可以" in page
+
+
+def test_check_in_tells_a_duplicate_another_sittings_card_and_how_many_more_are_needed(app):
+    from webui.services import voter_token
+
+    names = _names(app)
+    chair, clerk = login(app, "chair"), login(app, "clerk")
+    post(chair, f"{HALL}/open")
+    voters = sorted(state(app).sittings[SITTING].roster.voters)
+    first = post(clerk, f"{HALL}/check-in", {"who": voters[0]})
+    assert f"签到成功：{names[voters[0]]}已签到" in flashes(first)
+    again = post(clerk, f"{HALL}/check-in", {"who": voters[0]})
+    said = " ".join(flashes(again))
+    assert f"重复签到：{names[voters[0]]}之前已经签到" in said and "签到成功" not in said
+    assert voters[0] not in said  # named, not numbered
+    with app.app_context():
+        other = f"http://192.168.1.5:8000/b/{voter_token(VILLAGE, 's1', voters[1])}"
+    card = post(clerk, f"{HALL}/check-in", {"who": other})
+    assert f"这是{names[voters[1]]}另一次会议的投票卡" in " ".join(flashes(card))
+    assert voters[1] not in state(app).sittings[SITTING].present
+    s = state(app).sittings[SITTING]
+    outcome = s.rule.decide(s.attendance(), __import__("deliberate").Tally())
+    more = min(f.required - f.actual for f in outcome.quorum)
+    refused = post(chair, f"{HALL}/vote/open", {"matter": "channel", "motion": "审议"})
+    assert f"还差{more}人签到" in " ".join(flashes(refused)) and more > 1

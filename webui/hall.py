@@ -110,8 +110,13 @@ def cards(village: str, sitting: str) -> Any:
 @require("hall.attendance")
 def check_in(village: str, sitting: str) -> Any:
     query = _text("who")
-    scanned = _scanned_person(query, village, sitting)
-    done = attempt(hall.check_in, village, sitting, scanned or query, now())
+    card = _scanned_card(query)
+    if card is not None and card[:2] != (village, sitting):
+        # A valid card, but for another sitting (or village): say so, rather than "nobody found".
+        key = "card_other_sitting" if card[0] == village else "card_other_village"
+        flash(t(key, name=person_names(card[0]).get(card[2], "") if card[0] == village else ""), "error")
+        return _back(village, sitting)
+    done = attempt(hall.check_in, village, sitting, card[2] if card else query, now())
     if done is REFUSED:
         pass
     elif done.person is not None:
@@ -123,16 +128,13 @@ def check_in(village: str, sitting: str) -> Any:
     return _back(village, sitting)
 
 
-def _scanned_person(text: str, village: str, sitting: str) -> str | None:
-    """The person whose QR card was scanned into the check-in box, if it is one for this sitting.
+def _scanned_card(text: str) -> tuple[str, str, str] | None:
+    """(village, sitting, person) of the QR card scanned into the check-in box, if it is one.
 
     A villager's card carries their voting link; a scanner types it (``…/b/<token>``) into the
-    box and presses Enter. A card for another sitting or village is not a check-in."""
+    box and presses Enter."""
     token = text.rsplit("/b/", 1)[1].split("?")[0] if "/b/" in text else text
-    found = read_voter_token(token) if len(token) > 20 else None
-    if found is None or found[:2] != (village, sitting):
-        return None
-    return found[2]
+    return read_voter_token(token) if len(token) > 20 else None
 
 
 @bp.post("/check-out")

@@ -137,7 +137,7 @@ WORDS = Catalogue({
     "nobody_found": ("名册中没有“{query}”", "名冊中沒有「{query}」", "No one on the roster matches {query!r}"),
     "ambiguous": ("“{query}”有多人同名，请用编号：{candidates}", "「{query}」有多人同名，請用編號：{candidates}",
                   "{query!r} matches several people; use the number: {candidates}"),
-    "checked_in": ("{name}已签到", "{name}已簽到", "{name} checked in"),
+    "checked_in": ("签到成功：{name}已签到", "簽到成功：{name}已簽到", "Checked in: {name}"),
     "checked_out": ("{name}已离场", "{name}已離場", "{name} checked out"),
     "present_list": ("到会人员", "到會人員", "Present"),
     "open_sitting": ("宣布开会", "宣佈開會", "Open the sitting"),
@@ -231,11 +231,13 @@ WORDS = Catalogue({
     "minutes_kept": ("您填写的内容已保留，改正后再保存即可。", "您填寫的內容已保留，改正後再儲存即可。",
                      "What you typed is kept: correct it and save again."),
     "recording_help": ("录像指纹（SHA-256）是由录像文件算出的一串64位字母和数字，文件哪怕改动一点，指纹就完全不同，"
-                       "日后用它可以证明录像没有被改过。没有录像，两项都留空。怎样算：Windows电脑打开“命令提示符”，输入 "
+                       "日后用它可以证明录像没有被改过。没有录像，两项都留空。"
+                       "怎样算：Windows电脑打开“命令提示符”，输入 "
                        "certutil -hashfile 录像文件名 SHA256；苹果或Linux电脑在“终端”输入 shasum -a 256 录像文件名。"
                        "把算出的那串字母数字复制到这里。",
                        "錄影指紋（SHA-256）是由錄影檔案算出的一串64位字母和數字，檔案哪怕改動一點，指紋就完全不同，"
-                       "日後用它可以證明錄影沒有被改過。沒有錄影，兩項都留空。怎樣算：Windows電腦打開「命令提示字元」，輸入 "
+                       "日後用它可以證明錄影沒有被改過。沒有錄影，兩項都留空。"
+                       "怎樣算：Windows電腦打開「命令提示字元」，輸入 "
                        "certutil -hashfile 錄影檔名 SHA256；蘋果或Linux電腦在「終端機」輸入 shasum -a 256 錄影檔名。"
                        "把算出的那串字母數字複製到這裡。",
                        "The fingerprint (SHA-256) is 64 letters and digits computed from the recording file: change "
@@ -243,8 +245,37 @@ WORDS = Catalogue({
                        "No recording: leave both empty. To compute it on Windows, open the Command Prompt and type "
                        "certutil -hashfile FILE SHA256; on a Mac or Linux, type shasum -a 256 FILE in a terminal. "
                        "Paste the result here."),
-    "recording_ref_help": ("录像存放在哪里，例如“村委档案柜U盘 2026-12-03”", "錄影存放在哪裡，例如「村委檔案櫃隨身碟 2026-12-03」",
-                           "Where the recording is kept, e.g. \u201cUSB stick in the archive cabinet, 2026-12-03\u201d"),
+    "recording_ref_help": ("录像存放在哪里，例如“村委档案柜U盘 2026-12-03”",
+                           "錄影存放在哪裡，例如「村委檔案櫃隨身碟 2026-12-03」",
+                           "Where the recording is kept, e.g. \u201cUSB stick in the archive cabinet, "
+                           "2026-12-03\u201d"),
+    "card_other_sitting": ("这是{name}另一次会议的投票卡，不能用于本次会议签到。"
+                           "请用本次会议的卡，或输入编号、姓名签到。",
+                           "這是{name}另一次會議的投票卡，不能用於本次會議簽到。"
+                           "請用本次會議的卡，或輸入編號、姓名簽到。",
+                           "This is {name}'s card for another sitting; it cannot check in here. Use this sitting's "
+                           "card, or type the number or name."),
+    "card_other_village": ("这是其他村的投票卡，不能在本村签到。{name}", "這是其他村的投票卡，不能在本村簽到。{name}",
+                           "This card is another village's; it cannot check in here. {name}"),
+    "no_vote_not_quorate": ("“{motion}”的表决因不足法定人数无效，议题留在原步骤，所以这里不再显示“开始表决”。"
+                            "接下来可以：休会并写明“不足法定人数”，另行召开会议再表决；或记录纪要后散会。",
+                            "「{motion}」的表決因不足法定人數無效，議題留在原步驟，所以這裡不再顯示「開始表決」。"
+                            "接下來可以：休會並寫明「不足法定人數」，另行召開會議再表決；或記錄紀要後散會。",
+                            "The vote on \u201c{motion}\u201d was not quorate, so it does not count and the "
+                            "matter stays "
+                            "at its step; that is why \u201cOpen the vote\u201d is gone. Next: adjourn (reason: not "
+                            "quorate) and convene another sitting to vote again, or record the minutes and close."),
+    "no_vote_failed": ("“{motion}”未通过，议题已按程序退回，本次会议不能再就它表决，所以这里不再显示“开始表决”。"
+                       "接下来可以：记录会议纪要，然后散会；如要再议，须重新提议并另行召开会议。",
+                       "「{motion}」未通過，議題已按程序退回，本次會議不能再就它表決，所以這裡不再顯示「開始表決」。"
+                       "接下來可以：記錄會議紀要，然後散會；如要再議，須重新提議並另行召開會議。",
+                       "\u201c{motion}\u201d did not pass: the matter went back as the procedure says and cannot be "
+                       "voted on again at this sitting, so \u201cOpen the vote\u201d is gone. Next: record the minutes "
+                       "and close the sitting; to try again, raise it anew and convene another sitting."),
+    "no_vote_passed": ("议程上的议题都已表决完毕，所以这里不再显示“开始表决”。接下来可以：记录会议纪要，然后散会。",
+                       "議程上的議題都已表決完畢，所以這裡不再顯示「開始表決」。接下來可以：記錄會議紀要，然後散會。",
+                       "Every matter on the agenda has been voted on, so \u201cOpen the vote\u201d is gone. Next: "
+                       "record the minutes, then close the sitting."),
     "end_sitting": ("休会与散会", "休會與散會", "Adjourn or close"),
     "approve": ("赞成", "贊成", "Approve"),
     "oppose": ("反对", "反對", "Oppose"),
