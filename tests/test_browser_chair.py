@@ -19,8 +19,8 @@ from test_browser import (  # noqa: F401 — server, watched, browser are fixtur
 IMAGES = ROOT / "docs" / "images"
 
 
-def _login(browser, base, username, viewport=(1366, 768)):
-    context = browser.new_context(locale="zh-CN", viewport={"width": viewport[0], "height": viewport[1]})
+def _login(chromium, base, username, viewport=(1366, 768)):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     page.goto(f"{base}/login?lang=zh_Hans")
     page.fill("#username", username)
@@ -37,7 +37,7 @@ def _shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}-full.png"), full_page=True)
 
 
-def test_the_chair_the_counter_and_the_scrutineer_in_a_browser(server, browser):
+def test_the_chair_the_counter_and_the_scrutineer_in_a_browser(server, browser):  # noqa: F811 — fixtures
     base, _ = server
     hall = f"{base}/v/demo/s/live/hall"
     chair = _login(browser, base, "chair")
