@@ -272,10 +272,13 @@ SITTING_TABLE: Mapping[tuple[SittingState, SittingAction], SittingState] = Mappi
     (SittingState.IN_SESSION, SittingAction.OPEN_VOTE): SittingState.VOTING,
     (SittingState.IN_SESSION, SittingAction.ADJOURN): SittingState.ADJOURNED,
     (SittingState.IN_SESSION, SittingAction.CLOSE): SittingState.CLOSED,
+    # Tellers may still be changed while a vote is open (a chair who appointed the wrong person
+    # must not be stuck with a card count nobody can enter); the village's rule refuses the change
+    # once a card count is entered, since the count's counter must stay one of the tellers.
     **{(SittingState.VOTING, a): SittingState.VOTING for a in (
         SittingAction.CHECK_IN, SittingAction.CHECK_OUT, SittingAction.CAST_BALLOT,
         SittingAction.ENTER_CARD_COUNT, SittingAction.CONFIRM_CARD_COUNT,
-        SittingAction.RECORD_MINUTES)},
+        SittingAction.RECORD_MINUTES, SittingAction.APPOINT_TELLERS)},
     (SittingState.VOTING, SittingAction.CLOSE_VOTE): SittingState.IN_SESSION,
     (SittingState.CLOSED, SittingAction.RECORD_MINUTES): SittingState.CLOSED,
     (SittingState.ADJOURNED, SittingAction.RECORD_MINUTES): SittingState.ADJOURNED,

@@ -236,6 +236,18 @@ def test_card_counts_need_a_counter_and_a_different_scrutineer():
     assert result.counter == counter and result.scrutineer == scrutineer
 
 
+def test_tellers_can_be_changed_while_a_vote_is_open_until_a_card_count_is_entered():
+    v = Village()
+    s, voters = in_session(v)
+    v.do(c.AppointTellers(s, (voters[0],), ("p0009",)))
+    v.do(c.OpenVote(s, "v1", "m1", "提议"))
+    v.do(c.AppointTellers(s, (voters[1],), ("p0009",)))  # the wrong counter was appointed: fixed
+    refused(v, c.EnterCardCount(s, "v1", voters[0], Tally(1)), TellerError)  # no longer a counter
+    v.do(c.EnterCardCount(s, "v1", voters[1], Tally(1)))
+    refused(v, c.AppointTellers(s, (voters[2],), ("p0009",)), TellerError)  # the count stands
+    assert v.state.sittings[s].counters == (voters[1],)
+
+
 def test_tellers_must_be_two_people():
     v = Village()
     s, voters = in_session(v)

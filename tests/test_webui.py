@@ -144,7 +144,7 @@ def test_a_whole_sitting_with_phone_voters_and_a_card_count(app):
     assert voters[31] in state(app).sittings[SITTING].present and scanned.status_code == 302
     other = post(clerk, f"{HALL}/check-in", {"who": link(app, voters[32], sitting="s1")})
     assert voters[32] not in state(app).sittings[SITTING].present  # a card for another sitting
-    assert "名册中没有" in clerk.get(other.headers["Location"]).get_data(as_text=True)
+    assert "另一次会议的投票卡" in clerk.get(other.headers["Location"]).get_data(as_text=True)
     nobody = clerk.get(post(clerk, f"{HALL}/check-in", {"who": "无此人"}).headers["Location"])
     assert "名册中没有" in nobody.get_data(as_text=True)
     assert state(app).sittings[SITTING].voters_present == 32
@@ -182,7 +182,7 @@ def test_a_whole_sitting_with_phone_voters_and_a_card_count(app):
     assert "28" in screen and ("通过" in screen or "未通过" in screen)
     hall = chair.get(HALL).get_data(as_text=True)
     assert result.explain().split("。")[0] in hall
-    post(chair, f"{HALL}/close")
+    post(chair, f"{HALL}/close", {"confirm": "1"})
     expired = phone.get(links[0])
     assert expired.status_code == 410 and "已失效" in expired.get_data(as_text=True)
 

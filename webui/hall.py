@@ -5,19 +5,22 @@ the console; a refusal is flashed in the user's language."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
+from deliberate.errors import DeliberateError
 from deliberate.procedure import SittingState
 from deliberate.tally import Tally
 from deliberate.usecases import hall
 
 from .address import external_url
-from .auth import current_account, require
-from .i18n import t
+from .auth import PERMISSIONS, current_account, require
+from .i18n import current_lang, t
+from .pagecache import conditional, record_tag
 from .qr import qr_svg
-from .services import REFUSED, attempt, now, read_voter_token, store, voter_token
+from .services import REFUSED, attempt, now, person_names, read_voter_token, store, voter_token
 
 __all__ = ["bp"]
 
@@ -48,10 +51,37 @@ def view_model(village: str, sitting_id: str) -> dict[str, Any]:
     # scrutineer, who must agree on the numbers, see the split before then.
     teller = account is not None and (account.may("hall.cards.enter") or account.may("hall.cards.confirm"))
     view = hall.hall_view(store(), village, sitting_id, teller=teller)
+    counters, scrutineers = hall.teller_logins(store(), village, sitting_id,
+                                               counter_roles=PERMISSIONS["hall.cards.enter"],
+                                               scrutineer_roles=PERMISSIONS["hall.cards.confirm"])
     return {"village": village, "sitting": view.sitting, "state": view.state, "names": view.names,
             "show_split": view.show_split, "attendance": view.attendance, "quorum": view.quorum,
             "vote": view.vote, "agenda": list(view.agenda), "present": list(view.present),
-            "SittingState": SittingState}
+            "SittingState": SittingState, "teller_notes": _teller_notes(view.names, counters, scrutineers),
+            "tellers_named": (_named(view.names, view.sitting.counters), _named(view.names, view.sitting.scrutineers)),
+            "attendees_by_name": sorted(view.sitting.roster.attendees, key=lambda p: (view.names.get(p, p), p)),
+            "form": {}}
+
+
+def _named(names: dict[str, str], people: Any) -> str:
+    return "、".join(names.get(p, p) for p in people if p) or t("nobody")
+
+
+def _teller_notes(names: dict[str, str], *roles: hall.TellerLogins) -> list[str]:
+    """What the console says about the tellers' logins, by name: who must log in, or whose login
+    acts for someone not appointed (a count entered under that login would be refused)."""
+    notes = []
+    for logins, role in zip(roles, (t("counter_role"), t("scrutineer_role")), strict=True):
+        if not logins.appointed:
+            continue
+        if not logins.ready:
+            notes.append(t("teller_no_login", role=role, names=_named(names, logins.appointed),
+                           holders=_named(names, [p for _, p in logins.logins])))
+        for username, person in logins.strangers:
+            if person is not None:
+                notes.append(t("teller_login_other", role=role, username=username, name=names.get(person, person),
+                               appointed=_named(names, logins.appointed)))
+    return notes
 
 
 @bp.get("")
@@ -66,12 +96,27 @@ def panel(village: str, sitting: str) -> Any:
     return render_template("hall/panel.html", **view_model(village, sitting))
 
 
+@bp.get("/cards")
+@require("hall.view")
+def cards(village: str, sitting: str) -> Any:
+    """The tellers' card-count status and the scrutineer's confirm button, polled: the button
+    appears as soon as a count waits; unchanged, the poll answers 304."""
+    tag = f"{record_tag(village)}.{current_lang()}.{current_account().username}"
+    model = view_model(village, sitting)
+    return conditional(tag, lambda: make_response(render_template("hall/_cards.html", **model)))
+
+
 @bp.post("/check-in")
 @require("hall.attendance")
 def check_in(village: str, sitting: str) -> Any:
     query = _text("who")
-    scanned = _scanned_person(query, village, sitting)
-    done = attempt(hall.check_in, village, sitting, scanned or query, now())
+    card = _scanned_card(query)
+    if card is not None and card[:2] != (village, sitting):
+        # A valid card, but for another sitting (or village): say so, rather than "nobody found".
+        key = "card_other_sitting" if card[0] == village else "card_other_village"
+        flash(t(key, name=person_names(card[0]).get(card[2], "") if card[0] == village else ""), "error")
+        return _back(village, sitting)
+    done = attempt(hall.check_in, village, sitting, card[2] if card else query, now())
     if done is REFUSED:
         pass
     elif done.person is not None:
@@ -83,16 +128,13 @@ def check_in(village: str, sitting: str) -> Any:
     return _back(village, sitting)
 
 
-def _scanned_person(text: str, village: str, sitting: str) -> str | None:
-    """The person whose QR card was scanned into the check-in box, if it is one for this sitting.
+def _scanned_card(text: str) -> tuple[str, str, str] | None:
+    """(village, sitting, person) of the QR card scanned into the check-in box, if it is one.
 
     A villager's card carries their voting link; a scanner types it (``…/b/<token>``) into the
-    box and presses Enter. A card for another sitting or village is not a check-in."""
+    box and presses Enter."""
     token = text.rsplit("/b/", 1)[1].split("?")[0] if "/b/" in text else text
-    found = read_voter_token(token) if len(token) > 20 else None
-    if found is None or found[:2] != (village, sitting):
-        return None
-    return found[2]
+    return read_voter_token(token) if len(token) > 20 else None
 
 
 @bp.post("/check-out")
@@ -116,7 +158,11 @@ def open_sitting(village: str, sitting: str) -> Any:
 def tellers(village: str, sitting: str) -> Any:
     counters = [p for p in request.form.getlist("counter") if p]
     scrutineers = [p for p in request.form.getlist("scrutineer") if p]
-    attempt(hall.appoint_tellers, village, sitting, counters, scrutineers, now())
+    if not counters or not scrutineers:
+        flash(t("tellers_choose_both"), "error")
+    elif attempt(hall.appoint_tellers, village, sitting, counters, scrutineers, now()) is not REFUSED:
+        names = person_names(village)
+        flash(t("tellers_saved", counters=_named(names, counters), scrutineers=_named(names, scrutineers)), "ok")
     return _back(village, sitting)
 
 
@@ -164,7 +210,11 @@ def adjourn(village: str, sitting: str) -> Any:
 @bp.post("/close")
 @require("hall.chair")
 def close(village: str, sitting: str) -> Any:
-    attempt(hall.close_sitting, village, sitting, now())
+    # Closing ends every voter's link: only a request that says it was confirmed closes.
+    if request.form.get("confirm") != "1":
+        flash(t("close_sitting_confirm"), "error")
+    else:
+        attempt(hall.close_sitting, village, sitting, now())
     return _back(village, sitting)
 
 
@@ -172,11 +222,30 @@ def close(village: str, sitting: str) -> Any:
 @require("hall.minutes")
 def minutes(village: str, sitting: str) -> Any:
     speakers = [s.strip() for s in _text("speakers").replace("，", ",").split(",") if s.strip()]
-    if attempt(hall.record_minutes, village, sitting, recorder=current_account().display_name,
-               summary=_text("summary"), speakers=speakers, recording_ref=_text("recording_ref") or None,
-               recording_sha256=_text("recording_sha256").lower() or None, at=now()) is not REFUSED:
+    problem = _minutes_problem()
+    if problem is not None:
+        flash(problem, "error")
+    elif attempt(hall.record_minutes, village, sitting, recorder=current_account().display_name,
+                 summary=_text("summary"), speakers=speakers, recording_ref=_text("recording_ref") or None,
+                 recording_sha256=_text("recording_sha256").lower() or None, at=now()) is not REFUSED:
         flash(t("done"), "ok")
-    return _back(village, sitting)
+        return _back(village, sitting)
+    # Refused: the console again, with everything the clerk typed still in the form.
+    flash(t("minutes_kept"), "error")
+    model = {**view_model(village, sitting), "form": request.form}
+    return render_template("hall/console.html", **model), 422
+
+
+def _minutes_problem() -> str | None:
+    """What is wrong with the minutes form, in the clerk's words, before the record is asked."""
+    sha = _text("recording_sha256")
+    if not _text("summary"):
+        return t("minutes_need_summary")
+    if bool(_text("recording_ref")) != bool(sha):
+        return DeliberateError("err_recording_pair").message(current_lang())
+    if sha and not re.fullmatch(r"[0-9a-fA-F]{64}", sha):
+        return t("minutes_sha_bad")
+    return None
 
 
 @bp.get("/links")

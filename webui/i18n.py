@@ -146,7 +146,7 @@ WORDS = Catalogue({
     "nobody_found": ("名册中没有“{query}”", "名冊中沒有「{query}」", "No one on the roster matches {query!r}"),
     "ambiguous": ("“{query}”有多人同名，请用编号：{candidates}", "「{query}」有多人同名，請用編號：{candidates}",
                   "{query!r} matches several people; use the number: {candidates}"),
-    "checked_in": ("{name}已签到", "{name}已簽到", "{name} checked in"),
+    "checked_in": ("签到成功：{name}已签到", "簽到成功：{name}已簽到", "Checked in: {name}"),
     "checked_out": ("{name}已离场", "{name}已離場", "{name} checked out"),
     "present_list": ("到会人员", "到會人員", "Present"),
     "open_sitting": ("宣布开会", "宣佈開會", "Open the sitting"),
@@ -180,10 +180,112 @@ WORDS = Catalogue({
     "summary": ("纪要内容", "紀要內容", "Summary"),
     "speakers": ("发言人（用逗号分隔）", "發言人（用逗號分隔）", "Speakers (comma separated)"),
     "recording_ref": ("录像位置", "錄影位置", "Recording reference"),
-    "recording_sha256": ("录像SHA-256", "錄影SHA-256", "Recording SHA-256"),
+    "recording_sha256": ("录像指纹（SHA-256）", "錄影指紋（SHA-256）", "Recording fingerprint (SHA-256)"),
     "save": ("保存", "儲存", "Save"),
     "done": ("操作已完成", "操作已完成", "Done"),
     "voter_links": ("投票链接与二维码", "投票連結與QR碼", "Voting links and QR codes"),
+    # --- the chair's console (issue 11 §3): tellers, closing, minutes, check-in ---
+    "tellers": ("计票人和监票人", "計票人和監票人", "Tellers"),
+    "tellers_now": ("现任计票人：{counters}；监票人：{scrutineers}", "現任計票人：{counters}；監票人：{scrutineers}",
+                    "Appointed — counter: {counters}; scrutineer: {scrutineers}"),
+    "tellers_none": ("尚未指定计票人和监票人。举牌表决前，请在下面各选一人并保存。",
+                     "尚未指定計票人和監票人。舉牌表決前，請在下面各選一人並儲存。",
+                     "No tellers yet. Before a vote by raised cards, choose one of each below and save."),
+    "choose_person": ("— 请选择 —", "— 請選擇 —", "— choose —"),
+    "tellers_choose_both": ("请选定计票人和监票人各一人", "請選定計票人和監票人各一人",
+                            "Choose both a counter and a scrutineer"),
+    "tellers_saved": ("已保存：计票人{counters}，监票人{scrutineers}", "已儲存：計票人{counters}，監票人{scrutineers}",
+                      "Saved: counter {counters}, scrutineer {scrutineers}"),
+    "tellers_save": ("保存计票人和监票人", "儲存計票人和監票人", "Save the tellers"),
+    "tellers_locked": ("已录入举牌计票：计票人、监票人在本次表决结束前不能再更换。",
+                       "已錄入舉牌計票：計票人、監票人在本次表決結束前不能再更換。",
+                       "A card count is entered: the tellers cannot change until this vote closes."),
+    "teller_no_login": ("{role}{names}还没有{role}账号，录不了计票。请管理员为其开设{role}账号（账号绑定此人），"
+                        "或改任已有{role}账号的人：{holders}。",
+                        "{role}{names}還沒有{role}帳號，錄不了計票。請管理員為其開設{role}帳號（帳號綁定此人），"
+                        "或改任已有{role}帳號的人：{holders}。",
+                        "{names} ({role}) has no {role} login and cannot act. Ask the administrator for a "
+                        "{role} login bound to them, or appoint someone who has one: {holders}."),
+    "teller_login_other": ("{role}账号“{username}”绑定的是{name}，{name}不是本次会议的{role}。"
+                           "请{appointed}用自己的账号登录，或把{role}改任为{name}。",
+                           "{role}帳號「{username}」綁定的是{name}，{name}不是本次會議的{role}。"
+                           "請{appointed}用自己的帳號登入，或把{role}改任為{name}。",
+                           "The {role} login \u201c{username}\u201d acts for {name}, who is not this sitting's "
+                           "{role}: {appointed} must log in with their own account, or appoint {name}."),
+    "nobody": ("（无）", "（無）", "(none)"),
+    "cards_waiting": ("计票已录入，请监票人核对后确认", "計票已錄入，請監票人核對後確認",
+                      "A count is waiting: scrutineer, check it and confirm"),
+    "cards_no_vote": ("现在没有进行中的表决。表决开始后，计票情况会显示在这里。",
+                      "現在沒有進行中的表決。表決開始後，計票情況會顯示在這裡。",
+                      "No vote is open. When one opens, its card count shows here."),
+    "cards_go_enter": ("表决已开始：点此录入举牌计票", "表決已開始：點此錄入舉牌計票",
+                       "The vote is open: enter the card count here"),
+    "cards_none_yet": ("还没有录入举牌计票", "還沒有錄入舉牌計票", "No card count entered yet"),
+    "close_sitting_confirm": ("确认散会？散会后本次会议结束，所有投票链接失效，不能再表决。",
+                              "確認散會？散會後本次會議結束，所有投票連結失效，不能再表決。",
+                              "Close the sitting? It ends the sitting: every voting link stops working and no "
+                              "more votes can be held."),
+    "close_sitting_yes": ("确认散会", "確認散會", "Yes, close the sitting"),
+    "close_sitting_hint": ("散会：本次会议结束，所有投票链接失效。", "散會：本次會議結束，所有投票連結失效。",
+                           "Closing the sitting ends it: every voting link stops working."),
+    "adjourn_hint": ("休会：会议中止，议题留待另行召开的会议。请写明原因，会公示在会场屏幕和公开页上。",
+                     "休會：會議中止，議題留待另行召開的會議。請寫明原因，會公示在會場螢幕和公開頁上。",
+                     "Adjourning stops the sitting; its matters wait for another sitting. Give the reason: it "
+                     "is shown on the projector and the public page."),
+    "adjourned_because": ("已休会，原因：{reason}", "已休會，原因：{reason}", "Adjourned: {reason}"),
+    "minutes_need_summary": ("请填写纪要内容", "請填寫紀要內容", "Write the summary"),
+    "minutes_sha_bad": ("录像指纹应是64位，只含数字0–9和字母a–f：请把算出的结果整行复制过来",
+                        "錄影指紋應是64位，只含數字0–9和字母a–f：請把算出的結果整行複製過來",
+                        "The fingerprint is 64 characters, digits 0–9 and letters a–f: paste the whole result"),
+    "minutes_kept": ("您填写的内容已保留，改正后再保存即可。", "您填寫的內容已保留，改正後再儲存即可。",
+                     "What you typed is kept: correct it and save again."),
+    "recording_help": ("录像指纹（SHA-256）是由录像文件算出的一串64位字母和数字，文件哪怕改动一点，指纹就完全不同，"
+                       "日后用它可以证明录像没有被改过。没有录像，两项都留空。"
+                       "怎样算：Windows电脑打开“命令提示符”，输入 "
+                       "certutil -hashfile 录像文件名 SHA256；苹果或Linux电脑在“终端”输入 shasum -a 256 录像文件名。"
+                       "把算出的那串字母数字复制到这里。",
+                       "錄影指紋（SHA-256）是由錄影檔案算出的一串64位字母和數字，檔案哪怕改動一點，指紋就完全不同，"
+                       "日後用它可以證明錄影沒有被改過。沒有錄影，兩項都留空。"
+                       "怎樣算：Windows電腦打開「命令提示字元」，輸入 "
+                       "certutil -hashfile 錄影檔名 SHA256；蘋果或Linux電腦在「終端機」輸入 shasum -a 256 錄影檔名。"
+                       "把算出的那串字母數字複製到這裡。",
+                       "The fingerprint (SHA-256) is 64 letters and digits computed from the recording file: change "
+                       "the file at all and it changes completely, so it later proves the recording was not altered. "
+                       "No recording: leave both empty. To compute it on Windows, open the Command Prompt and type "
+                       "certutil -hashfile FILE SHA256; on a Mac or Linux, type shasum -a 256 FILE in a terminal. "
+                       "Paste the result here."),
+    "recording_ref_help": ("录像存放在哪里，例如“村委档案柜U盘 2026-12-03”",
+                           "錄影存放在哪裡，例如「村委檔案櫃隨身碟 2026-12-03」",
+                           "Where the recording is kept, e.g. \u201cUSB stick in the archive cabinet, "
+                           "2026-12-03\u201d"),
+    "card_other_sitting": ("这是{name}另一次会议的投票卡，不能用于本次会议签到。"
+                           "请用本次会议的卡，或输入编号、姓名签到。",
+                           "這是{name}另一次會議的投票卡，不能用於本次會議簽到。"
+                           "請用本次會議的卡，或輸入編號、姓名簽到。",
+                           "This is {name}'s card for another sitting; it cannot check in here. Use this sitting's "
+                           "card, or type the number or name."),
+    "card_other_village": ("这是其他村的投票卡，不能在本村签到。{name}", "這是其他村的投票卡，不能在本村簽到。{name}",
+                           "This card is another village's; it cannot check in here. {name}"),
+    "no_vote_not_quorate": ("“{motion}”的表决因不足法定人数无效，议题留在原步骤，所以这里不再显示“开始表决”。"
+                            "接下来可以：休会并写明“不足法定人数”，另行召开会议再表决；或记录纪要后散会。",
+                            "「{motion}」的表決因不足法定人數無效，議題留在原步驟，所以這裡不再顯示「開始表決」。"
+                            "接下來可以：休會並寫明「不足法定人數」，另行召開會議再表決；或記錄紀要後散會。",
+                            "The vote on \u201c{motion}\u201d was not quorate, so it does not count and the "
+                            "matter stays "
+                            "at its step; that is why \u201cOpen the vote\u201d is gone. Next: adjourn (reason: not "
+                            "quorate) and convene another sitting to vote again, or record the minutes and close."),
+    "no_vote_failed": ("“{motion}”未通过，议题已按程序退回，本次会议不能再就它表决，所以这里不再显示“开始表决”。"
+                       "接下来可以：记录会议纪要，然后散会；如要再议，须重新提议并另行召开会议。",
+                       "「{motion}」未通過，議題已按程序退回，本次會議不能再就它表決，所以這裡不再顯示「開始表決」。"
+                       "接下來可以：記錄會議紀要，然後散會；如要再議，須重新提議並另行召開會議。",
+                       "\u201c{motion}\u201d did not pass: the matter went back as the procedure says and cannot be "
+                       "voted on again at this sitting, so \u201cOpen the vote\u201d is gone. Next: record the minutes "
+                       "and close the sitting; to try again, raise it anew and convene another sitting."),
+    "no_vote_passed": ("议程上的议题都已表决完毕，所以这里不再显示“开始表决”。接下来可以：记录会议纪要，然后散会。",
+                       "議程上的議題都已表決完畢，所以這裡不再顯示「開始表決」。接下來可以：記錄會議紀要，然後散會。",
+                       "Every matter on the agenda has been voted on, so \u201cOpen the vote\u201d is gone. Next: "
+                       "record the minutes, then close the sitting."),
+    "end_sitting": ("休会与散会", "休會與散會", "Adjourn or close"),
     "approve": ("赞成", "贊成", "Approve"),
     "oppose": ("反对", "反對", "Oppose"),
     "abstain": ("弃权", "棄權", "Abstain"),

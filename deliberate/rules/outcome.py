@@ -74,6 +74,14 @@ class Outcome:
             parts = [p[:1].upper() + p[1:] for p in parts]
         return stop.join(parts) + stop.strip()
 
+    def shortfall(self) -> tuple[int, str] | None:
+        """How many more must come for the nearest quorum clause to be met, and of what (a Count
+        value: people or households); None when quorate. A chair told "还差3人" knows what to do."""
+        if self.quorate:
+            return None
+        nearest = min(self.quorum, key=lambda f: f.required - f.actual)
+        return nearest.required - nearest.actual, nearest.counted
+
     def quorum_lines(self, lang: str = DEFAULT_LANG) -> list[str]:
         """Each quorum clause as a sentence with its numbers (for a live quorum meter)."""
         return [self._quorum_text(f, lang) for f in self.quorum]

@@ -16,18 +16,20 @@ from datetime import datetime
 from typing import Any
 
 from deliberate import commands as c
-from deliberate.errors import NotFound
+from deliberate.errors import DeliberateError, NotFound
 from deliberate.rules.outcome import Outcome
 from deliberate.state import Sitting, VillageState, Vote
 from deliberate.store import SqlRepository
 from deliberate.store.people import person_names
 from deliberate.tally import Tally
 
-from .common import handle, sitting_of
+from .accounts import village_accounts
+from .common import handle as _record
+from .common import sitting_of
 
-__all__ = ["CheckIn", "HallView", "adjourn", "appoint_tellers", "check_in", "check_out",
+__all__ = ["CheckIn", "HallView", "TellerLogins", "adjourn", "appoint_tellers", "check_in", "check_out",
            "close_sitting", "close_vote", "confirm_card_count", "enter_card_count", "hall_view",
-           "open_sitting", "open_vote", "record_minutes", "voters"]
+           "open_sitting", "open_vote", "record_minutes", "teller_logins", "voters"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,51 @@ def hall_view(store: SqlRepository, village: str, sitting: str, *, teller: bool)
         show_split=vote is not None and vote.cards is not None and (not vote.secret or teller),
         agenda=tuple(state.votable_agenda(sitting)),
         present=tuple(sorted(found.present, key=lambda p: names.get(p, p))))
+
+
+def handle(store: SqlRepository, village: str, command: Any, at: datetime) -> None:
+    """Record ``command``; a refusal names people by their names, never by their roster ids
+    (a chair reads "王五不是本次会议的计票人", not "p0009 …")."""
+    try:
+        _record(store, village, command, at)
+    except DeliberateError as refused:
+        names = person_names(store.engine, village)
+        for field, value in refused.fields.items():
+            if isinstance(value, str) and value in names:
+                refused.fields[field] = names[value]
+        raise
+
+
+@dataclass(frozen=True)
+class TellerLogins:
+    """For one teller role: the people appointed to it, and the logins able to act in it as
+    (username, the person the login acts for — or None). A card count is entered under the
+    login's person, so the role works only when some login's person is one of those appointed."""
+
+    appointed: tuple[str, ...]
+    logins: tuple[tuple[str, str | None], ...]
+
+    @property
+    def ready(self) -> bool:
+        return any(person in self.appointed for _, person in self.logins)
+
+    @property
+    def strangers(self) -> tuple[tuple[str, str | None], ...]:
+        """Logins in this role acting for someone not appointed to it."""
+        return tuple((u, p) for u, p in self.logins if p not in self.appointed)
+
+
+def teller_logins(store: SqlRepository, village: str, sitting: str, *, counter_roles: frozenset[str],
+                  scrutineer_roles: frozenset[str]) -> tuple[TellerLogins, TellerLogins]:
+    """(counters, scrutineers): who is appointed, and which of the village's active logins hold
+    the role (``*_roles``: the account roles that may enter, or confirm, a card count)."""
+    _, found = sitting_of(store, village, sitting)
+    accounts = [a for a in village_accounts(store, village) if a.active]
+
+    def role(appointed: tuple[str, ...], roles: frozenset[str]) -> TellerLogins:
+        return TellerLogins(appointed, tuple((a.username, a.person) for a in accounts if a.roles & roles))
+
+    return role(found.counters, counter_roles), role(found.scrutineers, scrutineer_roles)
 
 
 @dataclass(frozen=True)

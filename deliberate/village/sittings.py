@@ -144,6 +144,12 @@ def _checked_out(state: VillageState, ev: e.CheckedOut) -> VillageState:
 def _appoint_tellers(state: VillageState, cmd: c.AppointTellers, now: datetime) -> tuple[Any, ...]:
     sitting = sitting_of(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.APPOINT_TELLERS)
+    vote = state.open_vote(sitting.id)
+    if vote is not None and (vote.cards is not None or vote.cards_seal is not None):
+        # Up to the first card count the tellers can be fixed; after it, the count was entered
+        # (and perhaps confirmed) by the tellers of record, and changing them would leave a count
+        # nobody appointed stands behind.
+        raise TellerError("err_tellers_after_count")
     counters = tuple(ident("counters", p) for p in of_type("counters", cmd.counters, tuple))
     scrutineers = tuple(ident("scrutineers", p)
                         for p in of_type("scrutineers", cmd.scrutineers, tuple))
@@ -175,8 +181,7 @@ def _record_minutes(state: VillageState, cmd: c.RecordMinutes, now: datetime) ->
     sitting = sitting_of(state, cmd.sitting)
     sitting_next(sitting.state, SittingAction.RECORD_MINUTES)
     if (cmd.recording_ref is None) != (cmd.recording_sha256 is None):
-        raise InvalidInput("err_bad_value", field="recording",
-                           detail="a recording needs both its reference and its SHA-256")
+        raise InvalidInput("err_recording_pair")
     if cmd.recording_sha256 is not None:
         sha256("recording_sha256", cmd.recording_sha256)
     speakers = tuple(text("speakers", s, limit=200)

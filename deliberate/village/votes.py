@@ -96,7 +96,10 @@ def _open_vote(state: VillageState, cmd: c.OpenVote, now: datetime) -> tuple[Any
     # Quorum is checked on those present when the vote opens (and again when it closes).
     outcome = sitting.rule.decide(attendance, Tally())
     if not outcome.quorate:
-        raise NotQuorate("err_not_quorate", explanation=outcome)
+        more, counted = outcome.shortfall() or (0, "")
+        households = counted.startswith("households")
+        raise NotQuorate("err_not_quorate_households" if households else "err_not_quorate",
+                         explanation=outcome, more=more)
     return (e.VoteOpened(at=now, sitting=sitting.id, vote=cmd.vote, matter=matter.id,
                          motion=text("motion", cmd.motion, limit=2000), secret=cmd.secret,
                          attendance=attendance),)
