@@ -88,10 +88,10 @@ def test_after_the_close_a_reload_still_shows_what_was_counted(voting):
     assert "这次表决您没有投票" in other and 'name="choice"' not in other
 
 
+@pytest.mark.parametrize("voting", [True], indirect=True, ids=["secret"])  # only a secret vote has codes to lose
 def test_a_secret_first_ballot_sent_again_after_its_answer_was_lost_finds_its_codes(voting):
     app, ledger, voters, links = voting
-    if not ledger.state.votes[SITTING].secret:
-        pytest.skip("only a secret vote has codes to lose")
+    assert ledger.state.votes[SITTING].secret
     phone = app.test_client()
     link = links[voters[0]]
     form = {"choice": "approve", "vote": "v1", "attempt": _attempt(phone, link)}
