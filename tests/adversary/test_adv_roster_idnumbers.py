@@ -253,3 +253,24 @@ def test_a_bad_file_says_why_in_chinese_and_changes_nothing(store_url, name, con
     assert "110105194912310021" not in page
     after = load_roster(store.engine, "demo")
     assert (after.people, after.households) == (before.people, before.households)
+
+
+def test_an_admin_of_another_village_cannot_import_a_draft_of_this_one(store_url, tmp_path):
+    """An admin of the village next door who learns a draft's address and digest (a shared county
+    server) posts it under their own village, and under this one: neither imports anything."""
+    app = demo_app_at(store_url)
+    store = app.extensions["deliberate"]
+    store.create_village("hill", "山村")
+    admin = _admin(app)
+    add_account(store, "hill-admin", "admin-password-1", {"admin"}, "山村管理员", village="hill")
+    neighbour = app.test_client()
+    assert neighbour.post("/login", data={"username": "hill-admin", "password": "admin-password-1",
+                                          "csrf_token": csrf(neighbour)}).status_code == 302
+    before = {v: set(load_roster(store.engine, v).people) for v in ("demo", "hill")}
+    page = _upload(admin, "a.csv", write_csv(make_register(households=3, people=9, seed=51),
+                                             tmp_path / "a.csv").read_bytes()).get_data(as_text=True)
+    action, digest, _ = _confirm_form(page)
+    for target in (action.replace("/v/demo/", "/v/hill/"), action):
+        answer = neighbour.post(target, data={"csrf_token": csrf(neighbour, "/v/hill/admin"), "digest": digest})
+        assert answer.status_code in (302, 403, 404)
+    assert {v: set(load_roster(store.engine, v).people) for v in ("demo", "hill")} == before
