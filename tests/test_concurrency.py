@@ -151,16 +151,15 @@ def test_waiting_commands_share_one_write(store_url):
     import threading
     import time
 
-    from sqlalchemy import event
-
     voters = workers.open_sitting(store_url, "v", 120)
     store = open_store(store_url, migrate=False)
     commits = []
 
-    @event.listens_for(store.engine, "commit")
-    def _slow(conn):  # before the driver's COMMIT, while the transaction holds the village
+    def _slow():  # before the driver's COMMIT, while the transaction holds the village
         time.sleep(0.01)
         commits.append(1)
+
+    store.before_commit(_slow)
 
     ledger = Ledger("v", store)
     threads = threading.active_count()  # other tests' stores may have left their WAL folders

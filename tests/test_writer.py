@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import workers
-from sqlalchemy import event
 
 from deliberate import ConcurrencyConflict, InMemoryRepository, Ledger, Tally
 from deliberate import commands as c
@@ -44,13 +43,13 @@ def _count_commits(store, pause=0.0, fail=None):
     whose fsync costs milliseconds); ``fail(n)`` true makes the n-th commit fail."""
     commits = []
 
-    @event.listens_for(store.engine, "commit")
-    def _commit(conn):  # before the driver's COMMIT: the transaction still holds the village
+    def _commit():  # before the driver's COMMIT: the transaction still holds the village
         commits.append(1)
         time.sleep(pause)
         if fail is not None and fail(len(commits)):
             raise OSError("the disk failed")
 
+    store.before_commit(_commit)
     return commits
 
 

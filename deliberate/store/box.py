@@ -26,7 +26,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from deliberate.codec import canonical, encode
 from deliberate.errors import BallotBoxMismatch
@@ -167,12 +167,12 @@ def _fold_wal(driver: Any, wait_ms: int) -> bool:
     return not busy and frames <= 0
 
 
-def vacuum_box(conn: Connection) -> None:
+def vacuum_box(engine: Engine) -> None:
     """After a box is emptied at the close on PostgreSQL, vacuum its old row versions now (its
     write-ahead log is the server's: see docs/security.md). On SQLite, :class:`WalFolder`."""
-    driver = conn.connection.driver_connection
-    with suppress(Exception):
-        driver.autocommit = True
+    with suppress(Exception), engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        driver.autocommit = True  # VACUUM cannot run in a transaction
         try:
             driver.execute("VACUUM ballot_box")
         finally:

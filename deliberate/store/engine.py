@@ -24,13 +24,12 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
-from .writer import take_write_lock
+from .connections import PING_AFTER_IDLE, take_write_lock
 
 __all__ = ["DATABASE_URL_ENV", "PING_AFTER_IDLE", "default_url", "make_engine", "resolve_url"]
 
 DATABASE_URL_ENV = "DELIBERATE_DATABASE_URL"
 INSTANCE_ENV = "DELIBERATE_INSTANCE"
-PING_AFTER_IDLE = 2.0  # seconds a PostgreSQL connection may idle in the pool before it is pinged
 
 
 def default_url() -> str:

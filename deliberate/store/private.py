@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Engine, select
 
 from deliberate.errors import InvalidInput
 
@@ -69,34 +69,40 @@ class FileRecord:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def _insert_new(conn: Connection, table: Any) -> Any:
-    """An INSERT that leaves a row already there as it is (the same bytes, kept before)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table).on_conflict_do_nothing()
+# Written on the driver, in the writer's transaction with the entries (deliberate.store.writer).
+_KEEP_CONTACT = ("INSERT INTO personal (village, kind, ref, name, contact, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)")
+# The same bytes kept before stay as they are (content addressing).
+_KEEP_FILE = ("INSERT INTO attachment_file (village, sha256, name, media_type, size, content, created_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (village, sha256) DO NOTHING")
 
 
-def keep(conn: Connection, village: str, records: Sequence[object]) -> None:
-    """Write side records in the open transaction of ``conn`` (the writer's, with the entries).
+def _stamp(dialect: str, at: datetime) -> Any:
+    """``at`` as the column takes it: on SQLite, the text SQLAlchemy writes for a DateTime, so
+    rows written here and through SQLAlchemy read back alike."""
+    return at.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else at
+
+
+def keep(cur: Any, dialect: str, village: str, records: Sequence[object]) -> None:
+    """Write side records through the driver's cursor ``cur``, in the writer's transaction with
+    the entries.
 
     Too long a name or media type is refused, not cut: the use case checks them first, so this
     only guards the columns."""
-    files = AttachmentFileRow.__table__
+    mark = "%s" if dialect == "postgresql" else "?"
     for record in records:
         if isinstance(record, ContactRecord):
             if record.name or record.contact:
-                conn.execute(insert(PersonalRow.__table__).values(
-                    village=village, kind=record.kind, ref=record.ref, name=record.name or None,
-                    contact=record.contact or None, created_at=record.at))
+                cur.execute(_KEEP_CONTACT.replace("?", mark),
+                            (village, record.kind, record.ref, record.name or None,
+                             record.contact or None, _stamp(dialect, record.at)))
         elif isinstance(record, FileRecord):
             if len(record.content) > MAX_FILE_BYTES or len(record.name) > 500 or len(record.media_type) > 200:
                 raise InvalidInput("err_bad_value", field="file",
                                    detail=f"{record.name[:80]!r}: over the store's limits")
-            conn.execute(_insert_new(conn, files).values(
-                village=village, sha256=record.sha256, name=record.name, media_type=record.media_type,
-                size=len(record.content), content=record.content, created_at=record.at))
+            cur.execute(_KEEP_FILE.replace("?", mark),
+                        (village, record.sha256, record.name, record.media_type, len(record.content),
+                         record.content, _stamp(dialect, record.at)))
         else:
             raise TypeError(f"not a side record the store keeps: {type(record).__name__}")
 

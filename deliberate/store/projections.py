@@ -143,18 +143,16 @@ def _rows(village: str, entries: Iterable[Entry]) -> Iterator[tuple[Projection, 
             yield projection, projection.row(village, entry)
 
 
-def apply(conn: Connection, village: str, entries: Iterable[Entry],
+def apply(cursor: Any, dialect: str, village: str, entries: Iterable[Entry],
           state: VillageState | None = None) -> None:
-    """Bring the projections up to date with ``entries``, in ``conn``'s transaction.
+    """Bring the projections up to date with ``entries``, through ``cursor`` — the driver's, in
+    the writer's transaction: the hot path of a vote builds no SQLAlchemy statement.
 
     ``state`` (what ``entries`` lead to) is what the store's append passes; every projection
     kept is written from the entries alone.
     """
-    cursor = None
     for projection, row in _rows(village, entries):
-        if cursor is None:  # the hot path of a vote: the driver's cursor, no SQLAlchemy statement
-            cursor = conn.connection.driver_connection.cursor()
-        cursor.execute(projection.upsert[conn.dialect.name], row)
+        cursor.execute(projection.upsert[dialect], row)
 
 
 def rebuild(conn: Connection, village: str, entries: Sequence[Entry],

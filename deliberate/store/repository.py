@@ -12,7 +12,7 @@ settings, a page of the log — is plain SQL here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,8 +56,16 @@ class SqlRepository:
         return self._writer.settle(timeout)
 
     def close(self) -> None:
-        """Dispose of the engine's pool (no command keeps a connection between calls)."""
+        """Close the writer's own connections and dispose of the engine's pool (no read keeps a
+        connection between calls)."""
+        self._writer.close()
         self.engine.dispose()
+
+    def before_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook()`` just before each COMMIT of this store's writing transactions, inside
+        the transaction (one that raises aborts it, and its commands fail): how the tests and
+        benchmarks simulate a slow or failing disk."""
+        self._writer.before_commit(hook)
 
     # -- reading ---------------------------------------------------------------------------
 

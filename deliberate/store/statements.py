@@ -8,7 +8,6 @@ parameter marker differs (``?`` for sqlite3, ``%s`` for psycopg).
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy import Connection
 
 from deliberate.record import GENESIS, Entry
 
-__all__ = ["SQL", "Head", "Statements", "cursor", "entry_of", "locked_head", "pipeline"]
+__all__ = ["SQL", "Head", "Statements", "cursor", "entry_of", "locked_head"]
 
 
 class Statements:
@@ -68,35 +67,26 @@ class Head:
     box_version: int
 
 
-def pipeline(conn: Connection) -> Any:
-    """On PostgreSQL, a psycopg pipeline around the whole transaction: BEGIN and the locking
-    SELECT travel together, then the writes and the COMMIT — two round trips for a ballot, where
-    one statement at a time took seven. A no-op on SQLite, which has no network."""
-    if conn.dialect.name == "postgresql":
-        return conn.connection.driver_connection.pipeline()
-    return nullcontext()
-
-
 def cursor(conn: Connection) -> Any:
     """A cursor of the driver itself (it also works inside a psycopg pipeline)."""
     return conn.connection.driver_connection.cursor()
 
 
-def _ensure_village(conn: Connection, village: str, name: str) -> None:
-    """Add the village row if it is missing (two first writers at once: one inserts)."""
-    cursor(conn).execute(SQL[conn.dialect.name].ensure,
-                         (village, name, GENESIS.hash, datetime.now(UTC).replace(tzinfo=None)
-                          if conn.dialect.name == "sqlite" else datetime.now(UTC)))
+def _ensure_village(cur: Any, dialect: str, village: str, name: str) -> None:
+    """The village's row, created at genesis if it is not there yet."""
+    now = datetime.now(UTC)
+    cur.execute(SQL[dialect].ensure,
+                (village, name, GENESIS.hash, now.replace(tzinfo=None) if dialect == "sqlite" else now))
 
 
-def locked_head(conn: Connection, village: str) -> Head:
-    """The village row, locked for this transaction (created first if need be)."""
-    sql = SQL[conn.dialect.name]
-    cur = cursor(conn)
+def locked_head(driver: Any, dialect: str, village: str) -> Head:
+    """The village row, locked for the driver connection's transaction (created first if need be)."""
+    sql = SQL[dialect]
+    cur = driver.cursor()
     cur.execute(sql.head_locked, (village,))
     row = cur.fetchone()
     if row is None:
-        _ensure_village(conn, village, village)
+        _ensure_village(cur, dialect, village, village)
         cur.execute(sql.head_locked, (village,))
         row = cur.fetchone()
     return Head(*row)

@@ -35,18 +35,14 @@ where they cannot lose.
 from __future__ import annotations
 
 import json
-import random
-import sqlite3
 import threading
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine
 
 from deliberate.codec import canonical, decode_event
 from deliberate.errors import BallotBoxMismatch, ChainBroken, ConcurrencyConflict
@@ -66,10 +62,11 @@ from .box import (
     with_boxes,
     with_sealed_counts,
 )
+from .connections import WritingConnections, integrity_error
 from .private import keep
-from .statements import SQL, Head, cursor, locked_head, pipeline
+from .statements import SQL, Head, cursor, locked_head
 
-__all__ = ["Snapshot", "Writer", "take_write_lock"]
+__all__ = ["Snapshot", "Writer"]
 
 _CALM_DOWN = 32  # transactions that lock first after a conflict, before trying the cache again
 
@@ -120,36 +117,6 @@ class _Lane:
         self.running = False
 
 
-def take_write_lock(driver: sqlite3.Connection, patience: float = 60.0) -> None:
-    """Begin a writing transaction on SQLite (``BEGIN IMMEDIATE``), polling every fraction of a
-    millisecond while another process holds the write lock.
-
-    SQLite's own busy handler sleeps in growing steps (1, 2, 5 … 100 ms), so a writer often slept
-    long after the lock was free; under a sitting's burst of ballots from several app processes
-    that idle time cost a third of the throughput. Here the attempt itself does not wait, and the
-    retries are short, jittered sleeps. (The threads of one process writing to one village never
-    meet here: they queue in its lane first.) Every writing transaction of the store begins this
-    way (``write=True``, deliberate.store.engine).
-    """
-    driver.execute("PRAGMA busy_timeout=0")
-    deadline = time.monotonic() + patience
-    pause = 0.0002
-    try:
-        while True:
-            try:
-                driver.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(pause * (0.5 + random.random()))
-                pause = min(pause * 1.5, 0.005)
-    finally:
-        driver.execute("PRAGMA busy_timeout=60000")
-
-
 class Writer:
     """This process's cache of villages, and the lanes its threads write them through.
 
@@ -160,7 +127,7 @@ class Writer:
     def __init__(self, engine: Engine, *, group_commit: bool = True) -> None:
         self.engine = engine
         self.group_commit = group_commit
-        self._writing = engine.execution_options(write=True)  # the same pool, writing transactions
+        self._connections = WritingConnections(engine)  # its own, out of the engine's pool
         self._lock = threading.Lock()  # guards every dictionary below
         self._cache: dict[str, _Cached] = {}
         self._catch_up_locks: dict[str, threading.Lock] = {}
@@ -194,7 +161,7 @@ class Writer:
                         cached = self._cache.get(village)
                     if cached is None or cached.revision < row.revision:
                         try:
-                            cached = self._caught_up(conn, village, row)
+                            cached = self._caught_up(cur, conn.dialect.name, village, row)
                         except ChainBroken as exc:
                             with self._lock:
                                 self._broken[village] = (row.revision, exc)
@@ -227,7 +194,7 @@ class Writer:
             if known is None or known.revision <= cached.revision:
                 self._cache[village] = cached
 
-    def _caught_up(self, conn: Connection, village: str, row: Head) -> _Cached:
+    def _caught_up(self, cur: Any, dialect: str, village: str, row: Head) -> _Cached:
         """The village's state at the head ``row`` describes: the cache, plus what it missed.
 
         The new entries are checked as they are read — each at its height, naming its parent,
@@ -240,8 +207,7 @@ class Writer:
             return cached
         if cached is None or cached.head.height > row.head_height:
             cached = _Cached(EMPTY, GENESIS, 0, -1)
-        sql = SQL[conn.dialect.name]
-        cur = cursor(conn)  # raw, so it also works inside a psycopg pipeline
+        sql = SQL[dialect]
         cur.execute(sql.entries, (village, cached.head.height, row.head_height))
         state = _checked_replay(cur.fetchall(), cached, Checkpoint(row.head_height, row.head_hash))
         seen = cached.box_rows
@@ -309,50 +275,51 @@ class Writer:
                 job.turn.set()
 
     def _commit(self, village: str, batch: list[_Job]) -> None:
-        """Decide ``batch`` in order and commit what it causes in one transaction.
-
-        The connection is checked out of the pool for this transaction and returned as it ends,
-        refused or not: kept any longer — by a thread between commands, or by a traceback until a
-        garbage collection — it would hold the pool against every other request. The checkout is
-        cheap: no ping while the connection is in use (deliberate.store.engine)."""
-        conn = self._writing.connect()
+        """Decide ``batch`` in order and commit what it causes in one transaction, on one of the
+        writer's own connections (deliberate.store.connections): they are not the pool's, so a
+        thread waiting in a lane, or a traceback kept until a garbage collection, holds nothing a
+        request needs."""
+        with self._lock:
+            cached = self._cache.get(village)
+            optimistic = cached is not None and self._contended.get(village, 0) == 0
+            if not optimistic and village in self._contended:
+                self._contended[village] = max(0, self._contended[village] - 1)
+        dialect = self._connections.dialect
         try:
+            with self._connections.transaction() as (driver, pipe):
+                if optimistic:
+                    locked, base = None, cached
+                else:
+                    locked = locked_head(driver, dialect, village)
+                    base = self._caught_up(driver.cursor(), dialect, village, locked)
+                entries, private, side, state = _decided(batch, base.state, base.head)
+                stored = (_write(driver, dialect, village, locked, base, entries, private, state, pipe,
+                                 side)
+                          if entries or private else None)
+        except ConcurrencyConflict:
             with self._lock:
-                cached = self._cache.get(village)
-                optimistic = cached is not None and self._contended.get(village, 0) == 0
-                if not optimistic and village in self._contended:
-                    self._contended[village] = max(0, self._contended[village] - 1)
-            try:
-                with pipeline(conn) as pipe, conn.begin():
-                    if optimistic:
-                        locked, base = None, cached
-                    else:
-                        locked = locked_head(conn, village)
-                        base = self._caught_up(conn, village, locked)
-                    entries, private, side, state = _decided(batch, base.state, base.head)
-                    stored = (_write(conn, village, locked, base, entries, private, state, pipe, side)
-                              if entries or private else None)
-            except ConcurrencyConflict:
-                with self._lock:
-                    self._contended[village] = _CALM_DOWN
-                raise
-            # Committed: only now may this process's cache move on.
-            if stored is not None:
-                with self._lock:
-                    self._cache[village] = stored
-            emptied = any(e.type == "vote_closed" and e.payload["receipts_digest"] is not None
-                          for e in entries)
-            if self._folder is not None and (private or emptied):
-                self._folder.request()
-                if emptied:  # the close waits a moment for it: the box's last pages go
-                    self._folder.settle(1.0)
-            elif emptied:
-                vacuum_box(conn)
-        finally:  # back to the pool however the transaction ended
-            try:
-                conn.close()  # one the database left unusable fails the pool's reset: it is dropped
-            except Exception:  # it could not even roll back: drop it here
-                conn.invalidate()
+                self._contended[village] = _CALM_DOWN
+            raise
+        # Committed: only now may this process's cache move on.
+        if stored is not None:
+            with self._lock:
+                self._cache[village] = stored
+        emptied = any(e.type == "vote_closed" and e.payload["receipts_digest"] is not None
+                      for e in entries)
+        if self._folder is not None and (private or emptied):
+            self._folder.request()
+            if emptied:  # the close waits a moment for it: the box's last pages go
+                self._folder.settle(1.0)
+        elif emptied:
+            vacuum_box(self.engine)
+
+    def close(self) -> None:
+        """Close the writer's own connections (the repository's close disposes of the pool)."""
+        self._connections.close()
+
+    def before_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook()`` before each COMMIT, in the transaction (SqlRepository.before_commit)."""
+        self._connections.before_commit.append(hook)
 
 
 def _decided(batch: Sequence[_Job], state: VillageState, head: Checkpoint
@@ -379,17 +346,16 @@ def _decided(batch: Sequence[_Job], state: VillageState, head: Checkpoint
     return entries, private, side, state
 
 
-def _write(conn: Connection, village: str, locked: Head | None, base: _Cached,
+def _write(driver: Any, dialect: str, village: str, locked: Head | None, base: _Cached,
            entries: Sequence[Entry], private: Sequence[Any], state: VillageState,
            pipe: Any, side: Sequence[Any] = ()) -> _Cached:
-    """Append in the open transaction of ``conn`` what was decided on ``base``.
+    """Append in the open transaction of ``driver`` what was decided on ``base``.
 
     ``locked``: the village row as read under lock, or None when the write validates the cached
     ``base``; either way, if the village moved since ``base`` (its revision or its head), raise
     ConcurrencyConflict before anything commits.
     """
-    sql = SQL[conn.dialect.name]
-    driver = conn.connection.driver_connection
+    sql = SQL[dialect]
     expected = base.head
     if locked is not None and (locked.revision, locked.head_height, locked.head_hash) != (
             base.revision, expected.height, expected.hash):
@@ -413,12 +379,12 @@ def _write(conn: Connection, village: str, locked: Head | None, base: _Cached,
         boxes = fill_boxes(driver, sql, village, private, state, seen) if private else ()
         if entries:
             close_boxes(cur, sql, village, entries, seen)
-        projections.apply(conn, village, entries, state)
+        projections.apply(cur, dialect, village, entries, state)
         if side:
-            keep(conn, village, side)  # contacts and files: with the entries, or not at all
+            keep(cur, dialect, village, side)  # contacts and files: with the entries, or not at all
         if pipe is not None:
             pipe.sync()  # the writes' results, before deciding to commit
-    except (IntegrityError, conn.dialect.dbapi.IntegrityError) as exc:
+    except integrity_error(dialect) as exc:
         # Only a stale write can collide with an entry already there. A psycopg pipeline stays
         # aborted until its next sync; sync it so the rollback that follows can run.
         if pipe is not None:
