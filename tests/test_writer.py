@@ -213,3 +213,58 @@ def test_side_records_are_kept_with_the_entry_or_not_at_all(store_url):
                                side=[ContactRecord("submission", "q3", "王五", None, at)])
     assert ledger.checkpoint.height == height and "q3" not in ledger.state.submissions
     assert "q3" not in personal(store.engine, "v", "submission")
+
+
+def test_the_writers_connections_are_its_own_not_the_pools(store_url):
+    """The writer keeps its connection between commands (deliberate.store.connections), outside
+    the engine's pool: while it writes, the pool lends nothing; between commands the pool's
+    requests and reads find every slot free, and the writer reuses one driver connection."""
+    voters = workers.open_sitting(store_url, "v", 5)
+    store = open_store(store_url, migrate=False)
+    seen = []
+
+    def inside():  # in the writing transaction, before its COMMIT
+        seen.append(store.engine.pool.checkedout())
+
+    store.before_commit(inside)
+    drivers = set()
+    ledger = Ledger("v", store)
+    for voter in voters:
+        ledger.handle(c.CastBallot("s", "v", voter, Choice.APPROVE), workers.VOTING)
+        drivers |= {id(h.driver) for h in store._writer._connections._idle}
+    assert seen == [0] * len(voters)
+    assert len(drivers) == 1  # one connection, kept from ballot to ballot
+    assert ledger.state.open_vote("s").electronic.approve == len(voters)
+    store.close()
+    assert store._writer._connections._idle == []
+
+
+def test_a_writing_connection_the_server_dropped_is_replaced(pg_url):
+    """PostgreSQL closes the writer's idle connection (a restart, an idle timeout, an admin's
+    pg_terminate_backend): the next ballot is recorded on a new connection, not refused."""
+    import psycopg
+
+    from deliberate.store import connections
+
+    voters = workers.open_sitting(pg_url, "v", 3)
+    store = open_store(pg_url, migrate=False)
+    ledger = Ledger("v", store)
+    ledger.handle(c.CastBallot("s", "v", voters[0], Choice.APPROVE), workers.VOTING)
+    (held,) = store._writer._connections._idle
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (held.driver.info.backend_pid,))
+    held.idle_since -= connections.PING_AFTER_IDLE  # idle long enough to be pinged before use
+    ledger.handle(c.CastBallot("s", "v", voters[1], Choice.OPPOSE), workers.VOTING)
+    (fresh,) = store._writer._connections._idle
+    assert fresh is not held and held.driver.closed
+    # Dropped while fresh (no ping): that ballot fails, the connection is thrown away, the next
+    # ballot is recorded.
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (fresh.driver.info.backend_pid,))
+    with pytest.raises(Exception):
+        ledger.handle(c.CastBallot("s", "v", voters[2], Choice.APPROVE), workers.VOTING)
+    ledger.handle(c.CastBallot("s", "v", voters[2], Choice.APPROVE), workers.VOTING)
+    assert Ledger("v", open_store(pg_url, migrate=False)).state.open_vote("s").electronic == Tally(2, 1, 0)
+    store.close()

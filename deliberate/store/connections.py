@@ -129,7 +129,13 @@ class WritingConnections:
                     yield driver, pipe
                     for hook in self.before_commit:
                         hook()
-                    driver.commit()
+                    if pipe is None:
+                        driver.commit()
+                    else:
+                        # Queued: the pipeline's Sync as the block ends sends it and waits for
+                        # it, one round trip. (driver.commit() would sync, and the block's end
+                        # sync again: a round trip more per write.)
+                        driver.execute("COMMIT")
                 except BaseException:
                     try:
                         driver.rollback()
