@@ -263,7 +263,7 @@ def test_a_writing_connection_the_server_dropped_is_replaced(pg_url):
     with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"),
                          autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (fresh.driver.info.backend_pid,))
-    with pytest.raises(Exception):
+    with pytest.raises(psycopg.OperationalError):
         ledger.handle(c.CastBallot("s", "v", voters[2], Choice.APPROVE), workers.VOTING)
     ledger.handle(c.CastBallot("s", "v", voters[2], Choice.APPROVE), workers.VOTING)
     assert Ledger("v", open_store(pg_url, migrate=False)).state.open_vote("s").electronic == Tally(2, 1, 0)
