@@ -29,6 +29,7 @@ from .errors import (
     RecordError,
     TellerError,
     WrongBody,
+    WrongRule,
 )
 from .ledger import Ledger
 from .notice import implementation_notice, resolution_notice
@@ -89,6 +90,7 @@ __all__ = [
     "Verification",
     "VillageState",
     "WrongBody",
+    "WrongRule",
     "commands",
     "decide",
     "events",

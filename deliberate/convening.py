@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from .bodies import Body
 from .citations import organic_law
-from .errors import InvalidRule, NoticeTooShort
+from .errors import DateOrderError, InvalidRule, NoticeTooShort
 from .periods import advance_notice_earliest
 from .rules.model import Citation, Comparison, Threshold, Wording
 from .tally import check_count
@@ -78,7 +78,12 @@ def requisition(name: str) -> Requisition:
 
 
 def check_notice(rule: object, notice_date: date, meeting_date: date) -> None:
-    """Raise :class:`NoticeTooShort`, naming the statute, if ``rule`` needs more notice."""
+    """Raise :class:`NoticeTooShort`, naming the statute, if ``rule`` needs more notice; and
+    refuse a notice dated after the meeting whatever the rule (a body with no statutory notice
+    period still cannot be told of a meeting after it was held)."""
+    if notice_date > meeting_date:
+        raise DateOrderError("err_notice_after_meeting", notice_date=notice_date.isoformat(),
+                             meeting_date=meeting_date.isoformat())
     days = getattr(rule, "notice_days", None)
     if days is None:
         return

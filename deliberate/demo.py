@@ -17,7 +17,6 @@ from . import commands as c
 from .ledger import Ledger
 from .procedure import PROCEDURES, STATUTORY, Procedure, Stage, StepKind
 from .roster import Roster
-from .rules.presets import preset
 from .submission import Channel
 from .tally import Choice, Tally
 
@@ -70,7 +69,7 @@ class Driver:
 
     def convene(self, mid: str, rule: Any = None, *, sitting: str | None = None) -> str:
         matter = self.matter(mid)
-        rule = rule or preset(matter.step.rule)
+        rule = rule or matter.step.decides_by
         self.sittings += 1
         sitting = sitting or f"s{self.sittings}"
         meeting = self.now + timedelta(days=(rule.notice_days or 0) + 1)
@@ -228,7 +227,7 @@ def convene_live(ledger: Ledger, roster: Roster, at: datetime, matter: str = "ch
     from .roster import Committee
 
     m = ledger.state.matters[matter]
-    rule = preset(m.step.rule)
+    rule = m.step.decides_by
     notice = at.date() - timedelta(days=(rule.notice_days or 0) + 1)
     ledger.handle(c.ConveneSitting(sitting, rule, roster.body(rule.body, at.date()), (matter,),
                                    at, notice, "村党群议事厅", by="p0001"), at)

@@ -10,7 +10,8 @@
     │   ├── IllegalAction              (stage, action) is not in the procedure's table
     │   ├── NotFound (also LookupError) no such matter, sitting, vote or objection
     │   ├── AlreadyExists              an id that is already taken
-    │   ├── WrongBody                  a sitting of a body the step does not need
+    │   ├── WrongRule                  a sitting under a rule the step does not name
+    │   │   └── WrongBody              … of a body the step does not need
     │   ├── NoticeTooShort             the sitting is convened with too little notice
     │   ├── NotQuorate                 a vote cannot open without a quorum
     │   ├── NotEligible                absent, without a vote, or not in the body
@@ -56,7 +57,7 @@ __all__ = [
     "ProcedureError",
     "RecordError",
     "TellerError",
-    "WrongBody",
+    "WrongBody", "WrongRule",
 ]
 
 
@@ -115,7 +116,12 @@ class AlreadyExists(ProcedureError):
     """The id is already taken."""
 
 
-class WrongBody(ProcedureError):
+class WrongRule(ProcedureError):
+    """The sitting is convened under a rule other than the one the matter's procedure names for
+    its step (its quorum, majority or notice would not be the law's)."""
+
+
+class WrongBody(WrongRule):
     """The step needs a sitting of another body."""
 
 

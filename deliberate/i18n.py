@@ -117,6 +117,20 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_wrong_body": ("“{stage}”须由{needed}议定，不能由{body}议定",
                        "「{stage}」須由{needed}議定，不能由{body}議定",
                        "the {stage} step needs the {needed}, not the {body}"),
+    "err_wrong_rule": ("“{stage}”须按程序规定的“{needed}”表决规则召开会议，不能按“{rule}”召开",
+                       "「{stage}」須按程序規定的「{needed}」表決規則召開會議，不能按「{rule}」召開",
+                       "the {stage} step is convened under the rule its procedure names, "
+                       "“{needed}”, not “{rule}”"),
+    "err_notice_after_meeting": ("通知日期{notice_date}晚于会议日期{meeting_date}",
+                                 "通知日期{notice_date}晚於會議日期{meeting_date}",
+                                 "the notice date {notice_date} is after the meeting on {meeting_date}"),
+    "err_roster_date": ("名册是{roster_date}的，会议在{meeting_date}召开：应到人数须按会议当日的名册计算",
+                        "名冊是{roster_date}的，會議在{meeting_date}召開：應到人數須按會議當日的名冊計算",
+                        "the roster is of {roster_date} but the meeting is on {meeting_date}: "
+                        "who is expected is counted on the meeting's day"),
+    "err_vote_ended": ("表决已结束：“{vote}”已于{closed_at}结束，不能再投票",
+                       "表決已結束：「{vote}」已於{closed_at}結束，不能再投票",
+                       "the vote has ended: “{vote}” closed at {closed_at}; no more ballots"),
     "err_notice_too_short": ("通知期不足：{body}须提前{days}日通知（{citation}），"
                              "{notice_date}通知，最早可于{earliest}召开，不能于{meeting_date}召开",
                              "通知期不足：{body}須提前{days}日通知（{citation}），"

@@ -34,20 +34,22 @@ deliberate.errors.IllegalAction: 事项处于“提议”阶段，不能执行�
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
 from .bodies import Body
 from .errors import IllegalAction, InvalidInput
-from .i18n import DEFAULT_LANG, LANGS, check_lang
-from .rules.model import Citation, Wording
+from .i18n import DEFAULT_LANG
+from .rules.model import Citation, Rule, Wording
 from .rules.presets import PRESETS
+from .stages import TERMINAL, Action, SittingAction, SittingState, Stage, StepKind
 
 __all__ = [
     "COMBINED_PROPOSAL",
     "LAND_CONTRACTING",
+    "LAND_CONTRACTING_REPRESENTATIVES",
     "PROCEDURES",
     "REPRESENTATIVES",
     "REVIEWS",
@@ -67,134 +69,6 @@ __all__ = [
 ]
 
 
-class _Labelled(Enum):
-    def label(self, lang: str = DEFAULT_LANG) -> str:
-        return _LABELS[self][LANGS.index(check_lang(lang))]
-
-
-class Stage(_Labelled):
-    """Where a matter stands."""
-
-    NEW = "new"
-    PROPOSAL = "proposal"  # 1 提议
-    CONSULTATION = "consultation"  # 2 商议
-    REVIEW = "review"  # 3 审议
-    TOWNSHIP_REVIEW = "township_review"  # variant: 乡镇审核 before the vote
-    RESOLUTION = "resolution"  # 4 决议
-    RESOLUTION_NOTICE = "resolution_notice"  # 5 决议公开
-    IMPLEMENTATION = "implementation"  # carrying it out, between 5 and 6
-    IMPLEMENTATION_NOTICE = "implementation_notice"  # 6 实施结果公开
-    DONE = "done"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-TERMINAL = frozenset({Stage.DONE, Stage.WITHDRAWN})
-
-
-class Action(_Labelled):
-    """What can be done to a matter."""
-
-    RAISE = "raise"
-    AMEND_PLAN = "amend_plan"
-    CONVENE = "convene"
-    ADJOURN = "adjourn"
-    ADOPT = "adopt"
-    REJECT = "reject"
-    RETURN = "return"
-    REHOLD = "rehold"
-    WITHDRAW = "withdraw"
-    PUBLISH_NOTICE = "publish_notice"
-    LODGE_OBJECTION = "lodge_objection"
-    ANSWER_OBJECTION = "answer_objection"
-    UPHOLD_OBJECTION = "uphold_objection"
-    CLOSE_NOTICE = "close_notice"
-    RECORD_PROGRESS = "record_progress"
-    COMPLETE = "complete"
-
-
-class StepKind(_Labelled):
-    SITTING = "sitting"
-    EXTERNAL_REVIEW = "external_review"
-    NOTICE = "notice"
-    IMPLEMENTATION = "implementation"
-
-
-class SittingState(_Labelled):
-    CONVENED = "convened"
-    IN_SESSION = "in_session"
-    VOTING = "voting"
-    CLOSED = "closed"
-    ADJOURNED = "adjourned"
-
-
-class SittingAction(_Labelled):
-    CHECK_IN = "check_in"
-    CHECK_OUT = "check_out"
-    APPOINT_TELLERS = "appoint_tellers"
-    OPEN = "open"
-    OPEN_VOTE = "open_vote"
-    CAST_BALLOT = "cast_ballot"
-    ENTER_CARD_COUNT = "enter_card_count"
-    CONFIRM_CARD_COUNT = "confirm_card_count"
-    CLOSE_VOTE = "close_vote"
-    RECORD_MINUTES = "record_minutes"
-    ADJOURN = "adjourn"
-    CLOSE = "close"
-
-
-_LABELS: dict[Enum, tuple[str, str, str]] = {
-    Stage.NEW: ("新建", "新建", "new"),
-    Stage.PROPOSAL: ("提议", "提議", "proposal"),
-    Stage.CONSULTATION: ("商议", "商議", "consultation"),
-    Stage.REVIEW: ("审议", "審議", "review"),
-    Stage.TOWNSHIP_REVIEW: ("乡镇审核", "鄉鎮審核", "township review"),
-    Stage.RESOLUTION: ("决议", "決議", "resolution"),
-    Stage.RESOLUTION_NOTICE: ("决议公开", "決議公開", "resolution notice"),
-    Stage.IMPLEMENTATION: ("组织实施", "組織實施", "implementation"),
-    Stage.IMPLEMENTATION_NOTICE: ("实施结果公开", "實施結果公開", "implementation notice"),
-    Stage.DONE: ("办结", "辦結", "done"),
-    Stage.REJECTED: ("未通过", "未通過", "rejected"),
-    Stage.WITHDRAWN: ("已撤回", "已撤回", "withdrawn"),
-    Action.RAISE: ("提出议题", "提出議題", "raise"),
-    Action.AMEND_PLAN: ("修改方案", "修改方案", "amend the plan"),
-    Action.CONVENE: ("召集会议", "召集會議", "convene a sitting"),
-    Action.ADJOURN: ("休会（不足法定人数）", "休會（不足法定人數）", "adjourn (no quorum)"),
-    Action.ADOPT: ("通过", "通過", "adopt"),
-    Action.REJECT: ("否决", "否決", "reject"),
-    Action.RETURN: ("退回重议", "退回重議", "return to an earlier step"),
-    Action.REHOLD: ("监督委员会要求重新议定", "監督委員會要求重新議定",
-                    "supervisory committee requires a step again"),
-    Action.WITHDRAW: ("撤回", "撤回", "withdraw"),
-    Action.PUBLISH_NOTICE: ("发布公示", "發佈公示", "publish the notice"),
-    Action.LODGE_OBJECTION: ("提出异议", "提出異議", "lodge an objection"),
-    Action.ANSWER_OBJECTION: ("答复异议（不成立）", "答覆異議（不成立）", "answer an objection (dismissed)"),
-    Action.UPHOLD_OBJECTION: ("异议成立，退回", "異議成立，退回", "uphold an objection and go back"),
-    Action.CLOSE_NOTICE: ("公示期满", "公示期滿", "close the notice"),
-    Action.RECORD_PROGRESS: ("记录实施进展", "記錄實施進展", "record progress"),
-    Action.COMPLETE: ("实施完成", "實施完成", "complete"),
-    StepKind.SITTING: ("会议表决", "會議表決", "sitting"),
-    StepKind.EXTERNAL_REVIEW: ("外部审核", "外部審核", "external review"),
-    StepKind.NOTICE: ("公示", "公示", "notice"),
-    StepKind.IMPLEMENTATION: ("实施", "實施", "implementation"),
-    SittingState.CONVENED: ("已召集", "已召集", "convened"),
-    SittingState.IN_SESSION: ("进行中", "進行中", "in session"),
-    SittingState.VOTING: ("表决中", "表決中", "voting"),
-    SittingState.CLOSED: ("已散会", "已散會", "closed"),
-    SittingState.ADJOURNED: ("已休会", "已休會", "adjourned"),
-    SittingAction.CHECK_IN: ("签到", "簽到", "check in"),
-    SittingAction.CHECK_OUT: ("离场", "離場", "check out"),
-    SittingAction.APPOINT_TELLERS: ("确定计票人、监票人", "確定計票人、監票人", "appoint tellers"),
-    SittingAction.OPEN: ("宣布开会", "宣佈開會", "open the sitting"),
-    SittingAction.OPEN_VOTE: ("开始表决", "開始表決", "open a vote"),
-    SittingAction.CAST_BALLOT: ("投票", "投票", "cast a ballot"),
-    SittingAction.ENTER_CARD_COUNT: ("录入举牌计票", "錄入舉牌計票", "enter a card count"),
-    SittingAction.CONFIRM_CARD_COUNT: ("监票人确认计票", "監票人確認計票", "confirm the card count"),
-    SittingAction.CLOSE_VOTE: ("结束表决", "結束表決", "close the vote"),
-    SittingAction.RECORD_MINUTES: ("记录会议纪要", "記錄會議紀要", "record the minutes"),
-    SittingAction.ADJOURN: ("休会", "休會", "adjourn"),
-    SittingAction.CLOSE: ("散会", "散會", "close the sitting"),
-}
 
 
 class _To(Enum):
@@ -295,12 +169,15 @@ def sitting_next(state: SittingState, action: SittingAction) -> SittingState:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step of a procedure. A sitting step names the rule preset its body decides by."""
+    """One step of a procedure. A sitting step names the rule its body decides by: a statutory
+    preset by its name, or — in a village's own procedure, or one a jurisdiction's profile has
+    adapted (:meth:`Procedure.under`) — the :class:`~deliberate.rules.Rule` itself. A sitting for
+    the step is convened under exactly that rule and no other (deliberate.village.sittings)."""
 
     stage: Stage
     kind: StepKind
     number: int | None = None  # 1–6 for the statutory steps; None for implementation, township
-    rule: str | None = None
+    rule: str | Rule | None = None
     label: Wording | None = None
 
     def __post_init__(self) -> None:
@@ -308,12 +185,21 @@ class Step:
             raise InvalidInput("err_bad_value", field="step",
                                detail=f"{self.stage.value}: a sitting step names its rule, "
                                       "and only it")
-        if self.rule is not None and self.rule not in PRESETS:
+        if self.rule is not None and not isinstance(self.rule, Rule) and (
+                not isinstance(self.rule, str) or self.rule not in PRESETS):
             raise InvalidInput("err_bad_value", field="step.rule", detail=repr(self.rule))
 
     @property
+    def decides_by(self) -> Rule | None:
+        """The rule a sitting for this step is convened under (None: not a sitting step)."""
+        if self.rule is None or isinstance(self.rule, Rule):
+            return self.rule
+        return PRESETS[self.rule]
+
+    @property
     def body(self) -> Body | None:
-        return PRESETS[self.rule].body if self.rule else None
+        rule = self.decides_by
+        return rule.body if rule is not None else None
 
     def title(self, lang: str = DEFAULT_LANG) -> str:
         return self.label.text(lang) if self.label else self.stage.label(lang)
@@ -410,17 +296,30 @@ class Procedure:
             raise IllegalAction(stage=stage, action=action)
         return self.next(stage, action, target)
 
+    def under(self, rules: Mapping[str, Rule]) -> Procedure:
+        """This procedure with each step that names a preset deciding by ``rules[name]`` instead,
+        where that differs from the statutory preset — how a jurisdiction's profile
+        (:meth:`deliberate.profiles.Profile.procedure`) adapts a procedure before a matter is
+        raised under it, so that its sittings are convened under the jurisdiction's rules."""
+        steps = tuple(
+            replace(s, rule=rules[s.rule]) if isinstance(s.rule, str) and s.rule in rules
+            and rules[s.rule] != PRESETS[s.rule] else s
+            for s in self.steps)
+        return self if steps == self.steps else replace(self, steps=steps)
+
     def to_data(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title.to_data(),
                 "steps": [{"stage": s.stage.value, "kind": s.kind.value, "number": s.number,
-                           "rule": s.rule, "label": s.label.to_data() if s.label else None}
+                           "rule": s.rule.to_data() if isinstance(s.rule, Rule) else s.rule,
+                           "label": s.label.to_data() if s.label else None}
                           for s in self.steps]}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Procedure:
         try:
             steps = tuple(Step(Stage(s["stage"]), StepKind(s["kind"]), s.get("number"),
-                               s.get("rule"),
+                               Rule.from_data(s["rule"]) if isinstance(s.get("rule"), Mapping)
+                               else s.get("rule"),
                                Wording.from_data(s["label"]) if s.get("label") else None)
                           for s in data["steps"])
             return cls(data["name"], Wording.from_data(data["title"]), steps)
@@ -479,5 +378,14 @@ LAND_CONTRACTING = procedure(
                                 "four deliberations for land contracting"),
     resolution_rule="land_contracting")
 
+# 农村土地承包法 第19、28、52条: the villagers' meeting, or the representatives' meeting it
+# authorises, with two thirds of all representatives (the land_contracting_representatives preset).
+LAND_CONTRACTING_REPRESENTATIVES = procedure(
+    "land_contracting_representatives",
+    Wording("四议两公开（土地承包事项，村民代表会议决议）", "四議兩公開（土地承包事項，村民代表會議決議）",
+            "four deliberations for land contracting, decided by the representatives' meeting"),
+    resolution_rule="land_contracting_representatives")
+
 PROCEDURES: Mapping[str, Procedure] = MappingProxyType({p.name: p for p in (
-    STATUTORY, COMBINED_PROPOSAL, TOWNSHIP_REVIEW, REPRESENTATIVES, LAND_CONTRACTING)})
+    STATUTORY, COMBINED_PROPOSAL, TOWNSHIP_REVIEW, REPRESENTATIVES, LAND_CONTRACTING,
+    LAND_CONTRACTING_REPRESENTATIVES)})

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import InvalidRule
+from .procedure import Procedure
 from .rules.model import Rule, Wording
 from .rules.presets import PRESETS
 
@@ -76,6 +77,12 @@ class Profile:
         except KeyError:
             raise InvalidRule("err_unknown_preset", name=name,
                               choices=", ".join(self.rules)) from None
+
+    def procedure(self, procedure: Procedure) -> Procedure:
+        """``procedure`` as this jurisdiction runs it: each step that names a preset decides by
+        this profile's rule of that name (Procedure.under). Raise matters under this, so their
+        sittings are convened under the jurisdiction's rules and refused under any other."""
+        return procedure.under(self.rules)
 
     def is_major(self, amount: int | None) -> bool:
         """Whether a matter involving ``amount`` fen is a major matter here."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 import pytest
 from helpers import CONTACTS, ROSTER, Village
@@ -175,20 +176,22 @@ def test_convening_checks_body_notice_and_agenda():
     e = refused(v, c.ConveneSitting("s9", rule, roster, ("m1",), meeting, v.today, "广场", by="p1"),
                 NoticeTooShort)
     assert "第二十一条" in str(e)
-    ok = c.ConveneSitting("s9", rule, roster, ("m1",), meeting + timedelta(days=1), v.today, "广场",
-                          by="p1")
+    later = meeting + timedelta(days=1)
+    ok = c.ConveneSitting("s9", rule, ROSTER.body(Body.VILLAGERS_MEETING, later.date()), ("m1",),
+                          later, v.today, "广场", by="p1")
     wrong = rules.preset("representatives_meeting")
-    refused(v, c.ConveneSitting("s9", wrong, ROSTER.body(Body.REPRESENTATIVES_MEETING, v.today),
+    refused(v, c.ConveneSitting("s9", wrong, ROSTER.body(Body.REPRESENTATIVES_MEETING, meeting.date()),
                                 ("m1",), meeting, v.today, "广场", by="p1"), WrongBody)
-    refused(v, c.ConveneSitting("s9", rule, ROSTER.body(Body.BRANCH_COMMITTEE, v.today), ("m1",),
+    refused(v, c.ConveneSitting("s9", rule, ROSTER.body(Body.BRANCH_COMMITTEE, meeting.date()), ("m1",),
                                 meeting, v.today, "广场", by="p1"), InvalidInput)
     refused(v, c.ConveneSitting("s9", rule, roster, ("nope",), meeting, v.today, "广场", by="p1"),
             NotFound)
     refused(v, c.ConveneSitting("s9", rule, roster, (), meeting, v.today, "广场", by="p1"), InvalidInput)
     v.do(ok)
     refused(v, ok, AlreadyExists)
-    refused(v, c.ConveneSitting("s10", rule, roster, ("m1",), meeting + timedelta(days=1), v.today,
-                                "广场", by="p1"), ProcedureError)  # already on an open sitting
+    refused(v, c.ConveneSitting("s10", rule, ROSTER.body(Body.VILLAGERS_MEETING, later.date()),
+                                ("m1",), later, v.today, "广场", by="p1"),
+            ProcedureError)  # already on an open sitting
 
 
 def test_quorum_is_checked_when_the_vote_opens_and_again_when_it_closes():
@@ -453,3 +456,137 @@ def test_a_record_written_before_dates_were_ordered_still_replays():
     assert state.matters["m1"].notices[0].published_on == v.matter("m1").notices[0].published_on \
         - timedelta(days=40)
     assert state.matters["m1"].since == v.matter("m1").since
+
+
+# --- the step's own rule (issue 12 §1) -----------------------------------------------------------
+
+def _convene(v, mid, rule, *, days=None, notice=None, roster_on=None, sitting="s9"):
+    meeting = v.now + timedelta(days=(rule.notice_days or 0) + 1 if days is None else days)
+    return c.ConveneSitting(sitting, rule, ROSTER.body(rule.body, roster_on or meeting.date()),
+                            (mid,), meeting, v.today if notice is None else notice, "广场", by="p1")
+
+
+def test_a_land_matter_is_convened_under_the_land_rule_and_no_other():
+    """The body alone is not the law: a land-contracting matter at its resolution step convened
+    under the plain villagers' meeting rule, or under a custom rule of the same name needing a
+    tenth of those present and no notice, is refused, naming the step and both rules."""
+    from deliberate import WrongRule
+    from deliberate.procedure import LAND_CONTRACTING
+    from deliberate.rules import PassRule, QuorumClause, Threshold
+    from deliberate.rules.model import Comparison, Count
+
+    v = Village()
+    v.to_stage("m1", Stage.RESOLUTION, LAND_CONTRACTING)
+    plain = rules.preset("villagers_meeting")
+    e = refused(v, _convene(v, "m1", plain), WrongRule)
+    assert type(e) is WrongRule
+    assert "决议" in str(e) and "村民会议（土地承包事项）" in str(e) and "“村民会议”" in str(e)
+    assert e.fields["needed_rule"] == "land_contracting" and e.fields["rule_name"] == "villagers_meeting"
+    tenth = Threshold(Fraction(1, 10), Comparison.AT_LEAST)
+    lax = rules.preset("land_contracting").replace(
+        quorum=(QuorumClause(Count.PRESENT, Count.EXPECTED, tenth),),
+        passing=PassRule(Count.PRESENT, tenth), notice_days=None)
+    assert lax.name == "land_contracting" and lax.body is Body.VILLAGERS_MEETING
+    refused(v, _convene(v, "m1", lax, days=0), WrongRule)
+    # Another body is still WrongBody — a WrongRule too, naming both rules.
+    e = refused(v, _convene(v, "m1", rules.preset("representatives_meeting")), WrongBody)
+    assert isinstance(e, WrongRule) and e.fields["needed_rule"] == "land_contracting"
+    v.do(_convene(v, "m1", rules.preset("land_contracting")))
+    assert v.state.sittings["s9"].rule == rules.preset("land_contracting")
+
+
+def test_a_villages_own_procedure_names_its_own_rule_and_then_that_one_is_required():
+    from deliberate import WrongRule
+    from deliberate.procedure import Procedure, Step
+    from deliberate.rules.model import Wording
+
+    own = rules.preset("villagers_meeting").replace(name="our_villagers_meeting", notice_days=12)
+    steps = tuple(Step(s.stage, s.kind, s.number, own if s.stage is Stage.RESOLUTION else s.rule,
+                       s.label) for s in STATUTORY.steps)
+    ours = Procedure("ours", Wording("本村程序", "本村程序", "ours"), steps)
+    assert Procedure.from_data(json.loads(json.dumps(ours.to_data()))) == ours
+    v = Village()
+    v.to_stage("m1", Stage.RESOLUTION, ours)
+    refused(v, _convene(v, "m1", rules.preset("villagers_meeting")), WrongRule)
+    v.do(_convene(v, "m1", own))
+    assert v.ledger.rebuild() == v.state  # the procedure with its rule replays from the record
+
+
+def test_a_jurisdictions_profile_adapts_the_procedure_before_the_matter_is_raised():
+    """A profile overrides a preset (a province's 5 days' notice for the representatives'
+    meeting); a matter raised under ``profile.procedure(...)`` is convened under that rule, and
+    the national preset is refused for it — and vice versa for a matter raised nationally."""
+    from deliberate import WrongRule
+    from deliberate.procedure import REPRESENTATIVES
+    from deliberate.profiles import NATIONAL
+
+    local = rules.preset("representatives_meeting").replace(notice_days=5)
+    profile = NATIONAL.with_rule(local, name="shandong")
+    adapted = profile.procedure(REPRESENTATIVES)
+    assert adapted.step(Stage.RESOLUTION).decides_by == local
+    assert NATIONAL.procedure(REPRESENTATIVES) is REPRESENTATIVES
+    v = Village()
+    v.to_stage("m1", Stage.RESOLUTION, adapted)
+    v.to_stage("m2", Stage.RESOLUTION, REPRESENTATIVES)
+    refused(v, _convene(v, "m1", rules.preset("representatives_meeting")), WrongRule)
+    refused(v, _convene(v, "m2", local), WrongRule)
+    v.do(_convene(v, "m1", local))
+
+
+def test_a_notice_after_the_meeting_and_a_roster_of_another_day_are_refused():
+    """A body with no statutory notice period (the party members' meeting) still cannot be told
+    of its meeting after it; and who is expected is counted on the meeting's own day."""
+    from deliberate.errors import DateOrderError
+
+    v = Village()
+    v.to_stage("m1", Stage.REVIEW)
+    rule = rules.preset("party_members_meeting")
+    assert rule.notice_days is None
+    e = refused(v, _convene(v, "m1", rule, days=1, notice=v.today + timedelta(days=2)), DateOrderError)
+    assert "晚于会议日期" in str(e)
+    e = refused(v, _convene(v, "m1", rule, days=1, roster_on=v.today), InvalidInput)
+    assert "会议当日的名册" in str(e)
+    v.do(_convene(v, "m1", rule, days=1, notice=v.today + timedelta(days=1)))  # same day: allowed
+
+
+def test_a_ballot_after_the_close_is_told_the_vote_has_ended():
+    v = Village()
+    s, voters = in_session(v)
+    v.do(c.OpenVote(s, "v1", "m1", "提议"))
+    v.do(c.CastBallot(s, "v1", voters[0], Choice.APPROVE))
+    v.do(c.CloseVote(s, "v1"))
+    e = refused(v, c.CastBallot(s, "v1", voters[1], Choice.OPPOSE), BallotError)
+    assert str(e).startswith("表决已结束") and e.key == "err_vote_ended"
+    assert e.message("en").startswith("the vote has ended")
+    v.do(c.CloseSitting(s))
+    assert refused(v, c.CastBallot(s, "v1", voters[1], Choice.OPPOSE), BallotError).key == "err_vote_ended"
+
+
+@pytest.mark.parametrize("approve, passed", [(10, True), (9, False)])
+def test_a_land_matter_at_the_representatives_meeting_needs_two_thirds_of_all_representatives(
+        approve, passed):
+    """农村土地承包法 第19、28、52条: the representatives' meeting decides land contracting with two
+    thirds of all its members: of its 15 (10 representatives and the committee's 5), 10 approving
+    pass (10·3 ≥ 2·15) and 9 do not — though 9 of the 12 present are three quarters of them."""
+    from deliberate.procedure import LAND_CONTRACTING_REPRESENTATIVES
+
+    v = Village()
+    v.to_stage("m1", Stage.RESOLUTION, LAND_CONTRACTING_REPRESENTATIVES)
+    s = v.convene("m1")
+    sitting = v.state.sittings[s]
+    assert sitting.rule == rules.preset("land_contracting_representatives")
+    members = sorted(sitting.roster.voters)
+    assert len(members) == 15
+    v.days(1)
+    for p in members[:12]:
+        v.do(c.CheckIn(s, p))
+    v.do(c.OpenSitting(s, by="p0001"))
+    v.do(c.OpenVote(s, "v1", "m1", "土地承包方案"))
+    for p in members[:approve]:
+        v.do(c.CastBallot(s, "v1", p, Choice.APPROVE))
+    for p in members[approve:12]:
+        v.do(c.CastBallot(s, "v1", p, Choice.OPPOSE))
+    v.do(c.CloseVote(s, "v1"))
+    result = v.state.sittings[s].results[-1]
+    assert result.quorate and result.passed is passed
+    assert v.matter("m1").stage is (Stage.RESOLUTION_NOTICE if passed else Stage.REJECTED)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from deliberate import commands as c
-from deliberate import rules
 from deliberate.errors import InvalidInput, NotFound
 from deliberate.ledger import Ledger
 from deliberate.procedure import Procedure, Stage, StepKind
@@ -32,6 +31,8 @@ def raise_matter(store: SqlRepository, village: str, *, title: str, procedure: P
     """Raise a matter; from a villager's ``submission`` (which then follows the matter: both in
     one transaction, or neither), or from the party organisation. Returns the matter's id."""
     matter = f"m{at:%Y%m%d}-{secrets.token_hex(3)}"
+    # Under the village's jurisdiction: its sittings are then convened under its rules only.
+    procedure = village_profile(store, village).procedure(procedure)
     raised = c.RaiseMatter(matter, title, procedure, by=by, description=description, plan=plan,
                            amount=amount, origin="villagers" if submission else "party_organisation")
     taken_up = () if submission is None else (c.TakeUpSubmission(submission, matter, at.date(), by=by_person),)
@@ -49,7 +50,8 @@ def convene(store: SqlRepository, village: str, matter: str, *, scheduled_for: d
     step = found.step
     if step is None or step.kind is not StepKind.SITTING:
         raise NotFound("err_unknown", kind="会议步骤/sitting step", id=matter)
-    rule = rules.preset(step.rule)
+    rule = step.decides_by  # the procedure's rule for the step, and no other (the core checks)
+    assert rule is not None
     body = load_roster(store.engine, village).body(rule.body, scheduled_for.date())
     sitting = f"s{scheduled_for:%Y%m%d}-{secrets.token_hex(3)}"
     handle(store, village, c.ConveneSitting(sitting, rule, body, (matter,), scheduled_for, notice_date,

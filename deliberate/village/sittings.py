@@ -16,7 +16,7 @@ from typing import Any
 from .. import commands as c
 from .. import events as e
 from ..convening import check_notice
-from ..errors import AlreadyExists, InvalidInput, NotEligible, ProcedureError, TellerError, WrongBody
+from ..errors import AlreadyExists, InvalidInput, NotEligible, ProcedureError, TellerError, WrongBody, WrongRule
 from ..procedure import Action, SittingAction, SittingState, StepKind, sitting_next
 from ..rules.model import Rule
 from ..state import Minutes, Sitting, VillageState
@@ -63,11 +63,22 @@ def _convene_sitting(state: VillageState, cmd: c.ConveneSitting, now: datetime) 
         matter.procedure.next(matter.stage, Action.CONVENE)
         step = matter.step
         assert step is not None and step.kind is StepKind.SITTING  # the table allows CONVENE
+        needed = step.decides_by
         if step.body is not rule.body:
-            raise WrongBody("err_wrong_body", stage=matter.stage, needed=step.body, body=rule.body)
+            raise WrongBody("err_wrong_body", stage=matter.stage, needed=step.body, body=rule.body,
+                            needed_rule=needed.name, rule=rule.name)
+        if rule != needed:
+            # The same body under another quorum, majority or notice is not the law's sitting
+            # (a land matter under the plain villagers' rule, or a tenth and no notice).
+            raise WrongRule("err_wrong_rule", stage=matter.stage, needed=needed.title,
+                            rule=rule.title, needed_rule=needed.name, rule_name=rule.name)
         if matter.sitting is not None:
             raise ProcedureError("err_matter_busy", matter=matter.id, sitting=matter.sitting)
         stages.append(matter.stage)
+    if roster.on != cmd.scheduled_for.date():
+        # Who is expected is counted on the meeting's day (RULES.md: the roster snapshot).
+        raise InvalidInput("err_roster_date", roster_date=roster.on.isoformat(),
+                           meeting_date=cmd.scheduled_for.date().isoformat())
     check_notice(rule, cmd.notice_date, cmd.scheduled_for.date())
     return (e.SittingConvened(at=now, sitting=cmd.sitting, body=rule.body, rule=rule,
                               roster=roster, agenda=agenda, stages=tuple(stages),

@@ -116,6 +116,11 @@ def _vote_opened(state: VillageState, ev: e.VoteOpened) -> VillageState:
 
 def _cast_ballot(state: VillageState, cmd: c.CastBallot, now: datetime) -> tuple[Any, ...]:
     sitting = sitting_of(state, cmd.sitting)
+    ended = next((r for r in sitting.results if r.vote == cmd.vote), None)
+    if ended is not None:
+        # Said as the voter would hear it, not as the sitting's table would ("a sitting that is
+        # in session cannot cast a ballot"): that vote is over.
+        raise BallotError("err_vote_ended", vote=ended.motion, closed_at=f"{ended.closed_at:%H:%M}")
     sitting_next(sitting.state, SittingAction.CAST_BALLOT)
     vote = vote_of(state, sitting, cmd.vote)
     voter = cmd.voter
