@@ -90,6 +90,9 @@ class ConveneSitting:
     notice_date: date
     place: str
     by: str
+    # The stricter reading of the notice period (periods.advance_notice_earliest): a calendar to
+    # extend its end over rest days with; None, the default reading, extends nothing.
+    notice_extended_by: HolidayCalendar | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from .bodies import Body
 from .citations import organic_law
 from .errors import DateOrderError, InvalidRule, NoticeTooShort
-from .periods import advance_notice_earliest
+from .periods import HolidayCalendar, advance_notice_earliest
 from .rules.model import Citation, Comparison, Threshold, Wording
 from .tally import check_count
 
@@ -77,7 +77,8 @@ def requisition(name: str) -> Requisition:
                           choices=", ".join(REQUISITIONS)) from None
 
 
-def check_notice(rule: object, notice_date: date, meeting_date: date) -> None:
+def check_notice(rule: object, notice_date: date, meeting_date: date,
+                 extended_by: HolidayCalendar | None = None) -> None:
     """Raise :class:`NoticeTooShort`, naming the statute, if ``rule`` needs more notice; and
     refuse a notice dated after the meeting whatever the rule (a body with no statutory notice
     period still cannot be told of a meeting after it was held)."""
@@ -87,7 +88,7 @@ def check_notice(rule: object, notice_date: date, meeting_date: date) -> None:
     days = getattr(rule, "notice_days", None)
     if days is None:
         return
-    earliest = advance_notice_earliest(notice_date, days)
+    earliest = advance_notice_earliest(notice_date, days, extended_by)
     if meeting_date < earliest:
         raise NoticeTooShort("err_notice_too_short", body=rule.body,  # type: ignore[attr-defined]
                              days=days,

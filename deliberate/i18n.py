@@ -117,6 +117,12 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_wrong_body": ("“{stage}”须由{needed}议定，不能由{body}议定",
                        "「{stage}」須由{needed}議定，不能由{body}議定",
                        "the {stage} step needs the {needed}, not the {body}"),
+    "err_own_day_twice": ("{day}不能既是休息日又是工作日", "{day}不能既是休息日又是工作日",
+                          "{day} cannot both rest and be worked"),
+    "err_working_day_not_weekend": ("{day}本是工作日：调休上班日只能是周六或周日",
+                                    "{day}本是工作日：調休上班日只能是週六或週日",
+                                    "{day} is a weekday already: a make-up working day is a "
+                                    "Saturday or Sunday"),
     "err_wrong_rule": ("“{stage}”须按程序规定的“{needed}”表决规则召开会议，不能按“{rule}”召开",
                        "「{stage}」須按程序規定的「{needed}」表決規則召開會議，不能按「{rule}」召開",
                        "the {stage} step is convened under the rule its procedure names, "

@@ -72,6 +72,13 @@ class HolidayCalendar:
             return False
         return self.weekends_rest and day.weekday() >= 5
 
+    def merged(self, other: HolidayCalendar) -> HolidayCalendar:
+        """The days either calendar rests (a rest day of either wins over a working day of the
+        other: a village's own holiday on a national make-up working day rests)."""
+        holidays = self.holidays | other.holidays
+        return HolidayCalendar(holidays, (self.workdays | other.workdays) - holidays,
+                               self.weekends_rest and other.weekends_rest)
+
     def to_data(self) -> dict[str, object]:
         return {"holidays": sorted(d.isoformat() for d in self.holidays),
                 "workdays": sorted(d.isoformat() for d in self.workdays),
@@ -127,22 +134,33 @@ def notice_period(published_on: date, days: int,
     return Period(published_on + timedelta(days=1), period_end(published_on, days, calendar))
 
 
-def advance_notice_earliest(notice_date: date, days: int) -> date:
+def advance_notice_earliest(notice_date: date, days: int,
+                            extended_by: HolidayCalendar | None = None) -> date:
     """The earliest meeting day for ``days`` days' notice given on ``notice_date``.
 
     The notice day is not counted (第201条) and the period runs to 24:00 of its last day
     (第203条), so the meeting falls on the day after the period at the earliest: ten days' notice
-    given on 1 November allows a meeting on 12 November. No rest-day extension applies — 第203条
-    moves the end of a period in which something must be done, and here nothing is due on the
-    last day. This is the reading that leaves no doubt that the full notice was given.
+    given on 1 November allows a meeting on 12 November. By default no rest-day extension applies
+    — 第203条 moves the end of a period in which something must be done, and here nothing is due
+    on the last day. This is the reading that leaves no doubt that the full notice was given.
+
+    ``extended_by``: the stricter reading a village may choose (its profile's
+    ``notice_extends_over_rest_days``): 第203条第1款 applied to the notice period too, so a
+    period whose last day rests under that calendar ends on the next working day, and the meeting
+    falls the day after that.
     """
     _check_date("notice_date", notice_date)
-    return notice_date + timedelta(days=_check_days("days", days) + 1)
+    _check_days("days", days)
+    if extended_by is not None:
+        return period_end(notice_date, days, extended_by) + timedelta(days=1)
+    return notice_date + timedelta(days=days + 1)
 
 
-def advance_notice_ok(notice_date: date, meeting_date: date, days: int) -> bool:
+def advance_notice_ok(notice_date: date, meeting_date: date, days: int,
+                      extended_by: HolidayCalendar | None = None) -> bool:
     """Whether a meeting on ``meeting_date`` had ``days`` days' notice given on ``notice_date``."""
-    return _check_date("meeting_date", meeting_date) >= advance_notice_earliest(notice_date, days)
+    return _check_date("meeting_date", meeting_date) >= advance_notice_earliest(
+        notice_date, days, extended_by)
 
 
 def add_months(start: date, months: int) -> date:

@@ -22,6 +22,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import InvalidRule
+from .holidays import national
+from .periods import HolidayCalendar
 from .procedure import Procedure
 from .rules.model import Rule, Wording
 from .rules.presets import PRESETS
@@ -37,6 +39,11 @@ class Profile:
     ``objection_answer_days``: within how many days the supervisory committee answers an objection
     (Chongqing's 2013 rule says 3). ``major_matter_threshold``: the amount, in fen, above which a
     matter is major and goes to township review (one county uses 50,000 yuan); None: no threshold.
+    ``own_days``: the jurisdiction's or village's own rest days (a provincial holiday) and working
+    days, added to the State Council's arrangements (:mod:`deliberate.holidays`) to make
+    :attr:`calendar`, which every period is counted with. ``notice_extends_over_rest_days``: the
+    stricter reading of a meeting's advance notice (民法典 第二百零三条 applied to it; see
+    :func:`deliberate.periods.advance_notice_earliest`); False, the default reading, extends nothing.
     """
 
     name: str
@@ -45,8 +52,14 @@ class Profile:
     notice_period_days: int = 7
     objection_answer_days: int = 3
     major_matter_threshold: int | None = None
+    own_days: HolidayCalendar = field(default_factory=HolidayCalendar)
+    notice_extends_over_rest_days: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.own_days, HolidayCalendar):
+            raise InvalidRule("err_bad_rule", detail="own_days is a HolidayCalendar")
+        if type(self.notice_extends_over_rest_days) is not bool:
+            raise InvalidRule("err_bad_rule", detail="notice_extends_over_rest_days is true or false")
         object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
         missing = set(PRESETS) - set(self.rules)
         if missing:
@@ -78,6 +91,17 @@ class Profile:
             raise InvalidRule("err_unknown_preset", name=name,
                               choices=", ".join(self.rules)) from None
 
+    @property
+    def calendar(self) -> HolidayCalendar:
+        """The calendar periods are counted with here: the State Council's arrangements for the
+        years at hand, with this profile's own days."""
+        return national().merged(self.own_days)
+
+    @property
+    def notice_extended_by(self) -> HolidayCalendar | None:
+        """What a sitting's advance notice is extended by under this profile's reading."""
+        return self.calendar if self.notice_extends_over_rest_days else None
+
     def procedure(self, procedure: Procedure) -> Procedure:
         """``procedure`` as this jurisdiction runs it: each step that names a preset decides by
         this profile's rule of that name (Procedure.under). Raise matters under this, so their
@@ -100,7 +124,9 @@ class Profile:
                 "rules": {k: v.to_data() for k, v in self.rules.items()},
                 "notice_period_days": self.notice_period_days,
                 "objection_answer_days": self.objection_answer_days,
-                "major_matter_threshold": self.major_matter_threshold}
+                "major_matter_threshold": self.major_matter_threshold,
+                "own_days": self.own_days.to_data(),
+                "notice_extends_over_rest_days": self.notice_extends_over_rest_days}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Profile:
@@ -108,8 +134,12 @@ class Profile:
             return cls(data["name"], Wording.from_data(data["title"]),
                        {k: Rule.from_data(v) for k, v in data["rules"].items()},
                        data.get("notice_period_days", 7), data.get("objection_answer_days", 3),
-                       data.get("major_matter_threshold"))
-        except (KeyError, TypeError, AttributeError) as exc:
+                       data.get("major_matter_threshold"),
+                       HolidayCalendar.from_data(data.get("own_days") or {}),
+                       data.get("notice_extends_over_rest_days", False))
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            if isinstance(exc, InvalidRule):
+                raise
             raise InvalidRule("err_bad_rule", detail=f"profile: {exc}") from exc
 
 

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import Enum
 
 from .bodies import Body
@@ -14,7 +14,7 @@ from .chronology import Dated
 from .commands import Attachment
 from .events import Receipt
 from .i18n import DEFAULT_LANG
-from .periods import Period
+from .periods import WEEKENDS, HolidayCalendar, Period, period_end
 from .pmap import PMap
 from .procedure import Action, Procedure, SittingState, Stage, Step
 from .roster import BodyRoster
@@ -406,10 +406,12 @@ class VillageState:
         """The sittings that had ``matter`` on their agenda, earliest first."""
         return sorted((s for s in self.sittings.values() if matter in s.agenda), key=lambda s: s.scheduled_for)
 
-    def objections_due(self, answer_days: int) -> list[tuple[Matter, Objection, date]]:
+    def objections_due(self, answer_days: int, calendar: HolidayCalendar = WEEKENDS,
+                       ) -> list[tuple[Matter, Objection, date]]:
         """Every objection awaiting its answer, with the day the answer is due (``answer_days``
-        after it was lodged: the village's setting), the most urgent first."""
-        due = [(m, o, o.lodged_on + timedelta(days=answer_days)) for m in self.matters.values()
+        after it was lodged: the village's setting; a last day that rests under ``calendar``
+        moves to the next working day, 民法典 第二百零三条), the most urgent first."""
+        due = [(m, o, period_end(o.lodged_on, answer_days, calendar)) for m in self.matters.values()
                for o in m.pending_objections()]
         return sorted(due, key=lambda item: (item[2], item[1].id))
 

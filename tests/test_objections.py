@@ -11,6 +11,8 @@ from helpers import demo_app, demo_driver
 from test_webui import csrf, login
 
 from deliberate import Stage
+from deliberate.periods import period_end
+from deliberate.usecases.settings import village_profile
 from webui.objections import LODGE_PER_HOUR
 
 
@@ -46,7 +48,7 @@ def test_lodge_answer_and_publish(village):
     assert "13800000000" not in public.get("/p/demo/log.jsonl").get_data(as_text=True)
     supervisor = login(app, "supervisor")
     queue = supervisor.get("/v/demo/objections").get_data(as_text=True)
-    due = objection.lodged_on + timedelta(days=3)
+    due = period_end(objection.lodged_on, 3, village_profile(app.extensions["deliberate"], "demo").calendar)
     assert "路面宽度不够" in queue and str(due) in queue and "13800000000" in queue
     token = csrf(supervisor, "/v/demo/objections")
     supervisor.post(f"/v/demo/objections/road/{objection.id}",
@@ -97,3 +99,38 @@ def test_only_the_supervisory_committee_answers(village):
     app, _, _ = village
     assert login(app, "chair").get("/v/demo/objections").status_code == 403
     assert app.test_client().get("/v/demo/objections").status_code == 302
+
+
+def test_the_answer_is_due_by_the_villages_calendar_and_the_admin_sets_it(village):
+    """The committee's queue counts the days to answer with the village's calendar: a day the
+    village rests (set on the admin page, e.g. a provincial holiday) moves the date on. A date the
+    admin mistypes is refused with its reason, and nothing is saved."""
+    app, ledger, _ = village
+    _lodge(app.test_client())
+    objection = ledger.state.matters["road"].objections[0]
+    plain = period_end(objection.lodged_on, 3, village_profile(app.extensions["deliberate"], "demo").calendar)
+    admin = login(app, "admin")
+    token = csrf(admin, "/v/demo/admin")
+    bad = admin.post("/v/demo/admin/calendar", data={"own_rest_days": f"{plain} 2026-13-01",
+                                                     "csrf_token": token})
+    assert bad.status_code == 400 and "“2026-13-01”不是日期" in bad.get_data(as_text=True)
+    assert village_profile(app.extensions["deliberate"], "demo").own_days.holidays == frozenset()
+    weekday = admin.post("/v/demo/admin/calendar", data={"own_working_days": "2026-12-07",
+                                                         "csrf_token": token})
+    assert weekday.status_code == 400 and "调休上班日只能是周六或周日" in weekday.get_data(as_text=True)
+    saved = admin.post("/v/demo/admin/calendar", data={"own_rest_days": str(plain), "notice_extends": "1",
+                                                       "csrf_token": token})
+    assert saved.status_code == 302
+    profile = village_profile(app.extensions["deliberate"], "demo")
+    assert profile.own_days.holidays == {plain} and profile.notice_extends_over_rest_days
+    page = admin.get("/v/demo/admin").get_data(as_text=True)
+    assert "国务院办公厅关于2026年部分节假日安排的通知" in page and str(plain) in page
+    queue = login(app, "supervisor").get("/v/demo/objections").get_data(as_text=True)
+    moved = period_end(objection.lodged_on, 3, profile.calendar)
+    assert moved > plain and str(moved) in queue and f"应于{plain}前答复" not in queue
+    # The scheduling page says which reading of the advance notice applies.
+    clerk = login(app, "clerk")
+    driver_matter = next(m for m in ledger.state.matters.values() if m.step and m.step.kind.value == "sitting"
+                         and m.sitting is None)
+    shown = clerk.get(f"/v/demo/m/{driver_matter.id}").get_data(as_text=True)
+    assert "通知期按从严读法计算" in shown and "本步骤按" in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,16 @@ def settings_shown(profile: Profile) -> dict[str, Any]:
     threshold = profile.major_matter_threshold
     return {"notice_period_days": profile.notice_period_days,
             "objection_answer_days": profile.objection_answer_days,
-            "major_matter_threshold_yuan": None if threshold is None else threshold // 100}
+            "major_matter_threshold_yuan": None if threshold is None else threshold // 100,
+            "notice_extends": profile.notice_extends_over_rest_days}
 
 
 def _page(village: str, status: int = 200, report: Any = None) -> Any:
     """The admin page, with whatever was flashed, answering ``status``."""
     return render_template("admin/index.html", village=village, name=village_or_404(village),
                            settings=settings_shown(village_profile(village)),
+                           profile=village_profile(village),
+                           calendar=village_settings_.calendar_years(store(), village, now().date()),
                            accounts=acc.village_accounts(store(), village), roles=ROLES,
                            report=report), status
 
@@ -67,6 +71,34 @@ def settings(village: str) -> Any:
                objection_answer_days=_number("objection_answer_days"),
                major_matter_threshold_yuan=_number("major_matter_threshold_yuan")) is not REFUSED:
         flash(t("done"), "ok")
+    return redirect(url_for("admin.index", village=village))
+
+
+def _days(name: str) -> list[date] | None:
+    """The dates typed one per line (or separated by spaces or commas) in ``name``; None with
+    the first bad one flashed (nothing is saved)."""
+    days = []
+    for word in (request.form.get(name) or "").replace("，", ",").replace(",", " ").split():
+        try:
+            days.append(date.fromisoformat(word))
+        except ValueError:
+            flash(t("bad_day", value=word[:40]), "error")
+            return None
+    return days
+
+
+@bp.post("/calendar")
+@require("admin")
+def calendar(village: str) -> Any:
+    village_or_404(village)
+    rest, working = _days("own_rest_days"), _days("own_working_days")
+    if rest is None or working is None:
+        return _page(village, 400)
+    if attempt(village_settings_.save_calendar, village, own_rest_days=rest,
+               own_working_days=working,
+               notice_extends_over_rest_days=request.form.get("notice_extends") == "1") is REFUSED:
+        return _page(village, 400)
+    flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))
 
 

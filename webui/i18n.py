@@ -389,6 +389,59 @@ WORDS = Catalogue({
     "place": ("地点", "地點", "Place"),
     "admin": ("管理", "管理", "Administration"),
     "village_settings": ("村务设置", "村務設定", "Village settings"),
+    "cal_title": ("节假日日历", "節假日日曆", "Holiday calendar"),
+    "cal_intro": ("公示期、异议答复期限等期间的最后一日遇法定休假日的，顺延至休假日结束的次日"
+                  "（《中华人民共和国民法典》第二百零三条）。本村的期间按下面的日历计算：国务院办公厅"
+                  "每年公布的放假调休安排，加上本村自己的休息日。",
+                  "公示期、異議答覆期限等期間的最後一日遇法定休假日的，順延至休假日結束的次日"
+                  "（《中華人民共和國民法典》第二百零三條）。本村的期間按下面的日曆計算：國務院辦公廳"
+                  "每年公布的放假調休安排，加上本村自己的休息日。",
+                  "A period whose last day is a statutory rest day ends on the next working day (Civil "
+                  "Code art. 203). This village's periods are counted with the calendar below: the "
+                  "State Council's yearly holiday arrangement, plus the village's own rest days."),
+    "cal_source": ("依据：", "依據：", "Source: "),
+    "cal_rest": ("放假：", "放假：", "Rest days: "),
+    "cal_working": ("调休上班：", "調休上班：", "Make-up working days: "),
+    "cal_missing": ("{year}年的放假安排尚未收录：该年只按周六、周日和本村自己的休息日计算。"
+                    "国务院公布后，请在下面加入该年的节假日。",
+                    "{year}年的放假安排尚未收錄：該年只按週六、週日和本村自己的休息日計算。"
+                    "國務院公布後，請在下面加入該年的節假日。",
+                    "The {year} arrangement is not at hand: that year counts Saturdays, Sundays and "
+                    "the village's own days only. Once the State Council publishes it, add its "
+                    "holidays below."),
+    "cal_own": ("本村自己的休息日：", "本村自己的休息日：", "The village's own rest days: "),
+    "cal_own_rest": ("本村（本省）自己的休息日", "本村（本省）自己的休息日",
+                     "The village's (province's) own rest days"),
+    "cal_own_working": ("本村自己的调休上班日（周六或周日）", "本村自己的調休上班日（週六或週日）",
+                        "The village's own make-up working days (a Saturday or Sunday)"),
+    "cal_format": ("每行一个日期，如 2027-01-01", "每行一個日期，如 2027-01-01",
+                   "One date per line, e.g. 2027-01-01"),
+    "cal_extends": ("会议通知期的最后一日遇休息日也顺延（从严）", "會議通知期的最後一日遇休息日也順延（從嚴）",
+                    "Extend a meeting's notice period over rest days too (the stricter reading)"),
+    "cal_extends_why": ("默认不顺延：《民法典》第二百零三条顺延的是“应当在期间内完成某事”的期间的届满日，"
+                        "提前通知期的最后一日并没有要完成的事。选择从严时，通知期最后一日遇休息日的，"
+                        "会议最早在顺延后的次日召开。排会页面会写明按哪一种计算。",
+                        "預設不順延：《民法典》第二百零三條順延的是「應當在期間內完成某事」的期間的屆滿日，"
+                        "提前通知期的最後一日並沒有要完成的事。選擇從嚴時，通知期最後一日遇休息日的，"
+                        "會議最早在順延後的次日召開。排會頁面會寫明按哪一種計算。",
+                        "By default not extended: Civil Code art. 203 moves the end of a period in "
+                        "which something must be done, and nothing is due on a notice period's last "
+                        "day. With the stricter reading, a notice period ending on a rest day ends on "
+                        "the next working day and the meeting falls the day after. The scheduling "
+                        "page says which reading it applied."),
+    "bad_day": ("“{value}”不是日期，请写成 2027-01-01 这样", "「{value}」不是日期，請寫成 2027-01-01 這樣",
+                "“{value}” is not a date: write it like 2027-01-01"),
+    "step_rule": ("本步骤按“{rule}”规则召开和表决（{citation}）。", "本步驟按「{rule}」規則召開和表決（{citation}）。",
+                  "This step is convened and decided under “{rule}” ({citation})."),
+    "step_notice_days": ("须提前{days}日通知。", "須提前{days}日通知。", "{days} days' notice is required."),
+    "notice_reading_plain": ("通知期按默认读法计算：最后一日遇休息日不顺延（《民法典》第二百零一条、第二百零三条）",
+                             "通知期按預設讀法計算：最後一日遇休息日不順延（《民法典》第二百零一條、第二百零三條）",
+                             "Notice counted by the default reading: a last day on a rest day is not "
+                             "extended (Civil Code arts. 201, 203)"),
+    "notice_reading_extended": ("通知期按从严读法计算：最后一日遇休息日顺延至下一个工作日（《民法典》第二百零三条）",
+                                "通知期按從嚴讀法計算：最後一日遇休息日順延至下一個工作日（《民法典》第二百零三條）",
+                                "Notice counted by the stricter reading: a last day on a rest day is "
+                                "extended to the next working day (Civil Code art. 203)"),
     "notice_period_days": ("公示期（天）", "公示期（天）", "Notice period (days)"),
     "objection_answer_days": ("异议答复期限（天）", "異議答覆期限（天）", "Days to answer an objection"),
     "major_threshold": ("重大事项金额标准（元，可空）", "重大事項金額標準（元，可空）",

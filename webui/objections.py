@@ -55,7 +55,8 @@ def lodge(village: str, matter: str) -> Any:
 @require("objections.answer")
 def queue(village: str) -> Any:
     village_or_404(village)
-    pending = state(village).objections_due(village_profile(village).objection_answer_days)
+    profile = village_profile(village)
+    pending = state(village).objections_due(profile.objection_answer_days, profile.calendar)
     return render_template("objections/queue.html", village=village, pending=pending,
                            today=now().date(),
                            contacts=records.contacts(store(), village, "objection"))

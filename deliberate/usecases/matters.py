@@ -54,16 +54,19 @@ def convene(store: SqlRepository, village: str, matter: str, *, scheduled_for: d
     assert rule is not None
     body = load_roster(store.engine, village).body(rule.body, scheduled_for.date())
     sitting = f"s{scheduled_for:%Y%m%d}-{secrets.token_hex(3)}"
+    extended_by = village_profile(store, village).notice_extended_by  # the village's reading
     handle(store, village, c.ConveneSitting(sitting, rule, body, (matter,), scheduled_for, notice_date,
-                                            place, by=by), at)
+                                            place, by=by, notice_extended_by=extended_by), at)
     return sitting
 
 
 def publish_notice(store: SqlRepository, village: str, matter: str, *, published_on: date,
                    days: int | None, contacts: str, issued_by: str, at: datetime) -> None:
     """Publish ``matter``'s notice for ``days`` (the village's notice period if None)."""
-    period = village_profile(store, village).notice_period_days if days is None else days
-    handle(store, village, c.PublishNotice(matter, published_on, period, contacts, issued_by), at)
+    profile = village_profile(store, village)
+    period = profile.notice_period_days if days is None else days
+    handle(store, village, c.PublishNotice(matter, published_on, period, contacts, issued_by,
+                                           calendar=profile.calendar), at)
 
 
 def close_notice(store: SqlRepository, village: str, matter: str, at: datetime) -> None:

@@ -17,6 +17,7 @@ from .. import commands as c
 from .. import events as e
 from ..convening import check_notice
 from ..errors import AlreadyExists, InvalidInput, NotEligible, ProcedureError, TellerError, WrongBody, WrongRule
+from ..periods import HolidayCalendar
 from ..procedure import Action, SittingAction, SittingState, StepKind, sitting_next
 from ..rules.model import Rule
 from ..state import Minutes, Sitting, VillageState
@@ -79,7 +80,10 @@ def _convene_sitting(state: VillageState, cmd: c.ConveneSitting, now: datetime) 
         # Who is expected is counted on the meeting's day (RULES.md: the roster snapshot).
         raise InvalidInput("err_roster_date", roster_date=roster.on.isoformat(),
                            meeting_date=cmd.scheduled_for.date().isoformat())
-    check_notice(rule, cmd.notice_date, cmd.scheduled_for.date())
+    extended_by = cmd.notice_extended_by
+    if extended_by is not None:
+        of_type("notice_extended_by", extended_by, HolidayCalendar)
+    check_notice(rule, cmd.notice_date, cmd.scheduled_for.date(), extended_by)
     return (e.SittingConvened(at=now, sitting=cmd.sitting, body=rule.body, rule=rule,
                               roster=roster, agenda=agenda, stages=tuple(stages),
                               scheduled_for=cmd.scheduled_for, notice_date=cmd.notice_date,
