@@ -80,7 +80,8 @@ class IssuedCard:
         return self.code.replace("-", "")
 
 
-def issue_cards(store: SqlRepository, key: bytes, village: str, people: Iterable[str], at: datetime) -> list[IssuedCard]:
+def issue_cards(store: SqlRepository, key: bytes, village: str, people: Iterable[str],
+                at: datetime) -> list[IssuedCard]:
     """A new card for each of ``people`` (roster ids), replacing any card they had: the old one is
     revoked and the phone it was bound to released. Raises NotFound for an id not in the roster."""
     names = person_names(store.engine, village)
