@@ -89,7 +89,7 @@ def _phone(chromium):
 
 
 def test_print_six_cards_to_a_page_then_check_in_scan_and_vote_on_one_phone(hall, chromium):
-    base, ledger, voters = hall
+    base, ledger, _ = hall
     clerk = _login(chromium, base, "clerk")
     clerk.goto(f"{base}/v/{VILLAGE}/cards?lang=zh_Hans")
     assert clerk.is_visible(f"text={LEFT}人还没有卡")
