@@ -94,6 +94,7 @@ def test_print_six_cards_to_a_page_then_check_in_scan_and_vote_on_one_phone(hall
     clerk.goto(f"{base}/v/{VILLAGE}/cards?lang=zh_Hans")
     assert clerk.is_visible(f"text={LEFT}人还没有卡")
     assert _axe(clerk) == []
+    _shot(clerk, "list")
     clerk.click(f"text=为还没有卡的{LEFT}人制卡并打印")
     clerk.wait_for_selector(".voter-card")
     assert clerk.locator(".voter-card").count() == LEFT
@@ -131,6 +132,7 @@ def test_print_six_cards_to_a_page_then_check_in_scan_and_vote_on_one_phone(hall
     clerk.fill("#who", code)
     clerk.press("#who", "Enter")
     clerk.wait_for_selector("text=签到成功")
+    _shot(clerk, "console-checked-in")
     assert person in ledger.state.sittings[SITTING].present
 
     phone.goto(url.replace("/card#", "/card?lang=zh_Hans#"))
