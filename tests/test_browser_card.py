@@ -132,6 +132,7 @@ def test_print_six_cards_to_a_page_then_check_in_scan_and_vote_on_one_phone(hall
     clerk.fill("#who", code)
     clerk.press("#who", "Enter")
     clerk.wait_for_selector("text=签到成功")
+    clerk.evaluate("() => window.scrollTo(0, 0)")
     _shot(clerk, "console-checked-in")
     assert person in ledger.state.sittings[SITTING].present
 
@@ -158,6 +159,7 @@ def test_print_six_cards_to_a_page_then_check_in_scan_and_vote_on_one_phone(hall
     clerk.fill("#release-who", person)
     clerk.click("form[action$='/cards/release'] button")
     clerk.wait_for_selector("text=已解除")
+    clerk.evaluate("() => window.scrollTo(0, 0)")
     _shot(clerk, "console-released")
     other.goto(url.replace("/card#", "/card?lang=zh_Hans#"))
     other.wait_for_selector("text=您的选择已记录：赞成")  # the same ballot, now on the new phone
