@@ -53,6 +53,15 @@ CARD_WORDS: dict[str, tuple[str, str, str]] = {
                       "一張卡只能在一部手機上用。卡丟了請馬上告訴文書，補發新卡，舊卡作廢。",
                       "One card, one phone. If you lose it, tell the clerk at once: you get a new "
                       "card and the old one stops working."),
+    "cards_address": ("卡上的二维码指向 {address}。选民卡要长期使用，请让这个地址固定不变"
+                      "（县里的服务器，或笔记本电脑固定的热点地址），再制卡打印。",
+                      "卡上的QR碼指向 {address}。選民卡要長期使用，請讓這個地址固定不變"
+                      "（縣裡的伺服器，或筆記型電腦固定的熱點地址），再製卡列印。",
+                      "The cards' QR codes point to {address}. Cards last: make sure this address stays "
+                      "the same (a county server, or the laptop's fixed hotspot address) before printing."),
+    "card_type_at": ("扫不开时：用手机浏览器打开 {address}，输入卡号。",
+                     "掃不開時：用手機瀏覽器打開 {address}，輸入卡號。",
+                     "If the QR code does not open: visit {address} and type the code."),
     "card_open_title": ("打开选民卡", "打開選民卡", "Open your voter card"),
     "card_open_hint": ("正在打开您的选民卡……如果没有自动打开，请输入卡上的16位卡号。",
                        "正在打開您的選民卡……如果沒有自動打開，請輸入卡上的16位卡號。",

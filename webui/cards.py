@@ -79,8 +79,9 @@ def issue(village: str) -> Any:
         made = attempt(cards.issue_missing_cards, _key(), village, now())
     if made is REFUSED:
         return redirect(url_for("cards.index", village=village))
-    printed = [(card, qr_svg(url)) for card in made for url in [external_url("cards.open_page") + "#" + card.raw]]
-    response = make_response(render_template("cards/print.html", village=village, cards=printed))
+    opened = external_url("cards.open_page")
+    printed = [(card, qr_svg(f"{opened}#{card.raw}")) for card in made]
+    response = make_response(render_template("cards/print.html", village=village, cards=printed, open_url=opened))
     response.headers["Cache-Control"] = "no-store"
     return response
 
