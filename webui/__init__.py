@@ -29,6 +29,7 @@ from . import (
     api,
     auth,
     ballot,
+    cards,
     hall,
     logprivacy,
     matters,
@@ -107,11 +108,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
 
     for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp,
-                      objections.bp, submissions.bp, steps.bp, api.bp):
+                      objections.bp, submissions.bp, steps.bp, api.bp, cards.bp):
         app.register_blueprint(blueprint)
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).
     csrf.exempt(ballot.vote)
+    csrf.exempt(cards.open_card)  # authorised by the card's code it carries, like a voter's link
     # The public forms (an objection, a villager's submission) are anonymous: they act with no
     # session's authority, so a forged cross-site post could do nothing a direct one could not.
     # Without a per-session token the pages that carry them can be cached (webui.pagecache).

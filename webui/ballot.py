@@ -24,6 +24,7 @@ from deliberate.state import NoVote
 from deliberate.tally import Choice
 from deliberate.usecases import ballot
 
+from .cards import card_link
 from .i18n import current_lang, t
 from .limits import recovery_allowed, recovery_failed
 from .pagecache import conditional
@@ -67,6 +68,20 @@ def _keep(response: Any, token: str, sitting: str, vote: str, codes: tuple[str, 
                         path=url_for("ballot.vote", token=token))
 
 
+def _link(token: str) -> tuple[tuple[str, str, str] | None, Any]:
+    """(village, sitting, person) of a voter's link — a per-sitting link, or a voter card's opened
+    on its bound phone (webui.cards.card_link) — or None and the page that says why not."""
+    link = read_voter_token(token)
+    if link is not None:
+        return link, None
+    link, why = card_link(token)
+    if link is not None:
+        return link, None
+    if why is not None:
+        return None, (render_template("ballot/message.html", message=t(why)), 403)
+    return None, (render_template("ballot/message.html", message=t("link_invalid")), 404)
+
+
 def _offered(link: tuple[str, str, str], vote: str | None) -> tuple[str, str] | None:
     """The codes this phone offers, unless this link has used up its wrong tries this hour (a
     cookie that opens no ballot is a guess planted by hand, counted like a typed one)."""
@@ -79,9 +94,9 @@ def vote(token: str) -> Any:
     """The voter's page. Its form needs no CSRF token of its own: the authority to vote is the
     signed, unguessable link in the URL — not a cookie a browser would send on its own — so a
     forged cross-site POST would already need the secret link itself (create_app exempts it)."""
-    link = read_voter_token(token)
+    link, refused = _link(token)
     if link is None:
-        return render_template("ballot/message.html", message=t("link_invalid")), 404
+        return refused
     if request.method == "POST" and request.form.get("recover") is None:
         return _cast(token, link)  # the hot path: one load of the state, no page to build
     page = ballot.voter_page(store(), *link, receipts=_receipts(link[1]))
@@ -97,9 +112,9 @@ def now_part(token: str) -> Any:
     """The part of the voter's page that moves (the vote, this voter's ballot, the last result),
     polled by ballot.js with the ETag it was last given: 304 until something this voter sees has
     changed — other people's ballots do not — then the part afresh, swapped in place."""
-    link = read_voter_token(token)
+    link, refused = _link(token)
     if link is None:
-        return render_template("ballot/message.html", message=t("link_invalid")), 404
+        return refused
     page = ballot.voter_page(store(), *link, receipts=_receipts(link[1]), named=False)
     if page.ended:
         return _expired()

@@ -17,6 +17,8 @@ from deliberate.usecases import hall
 
 from .address import external_url
 from .auth import PERMISSIONS, current_account, require
+from .cards import check_in as card_check_in
+from .cards import is_card
 from .i18n import current_lang, t
 from .pagecache import conditional, record_tag
 from .qr import qr_svg
@@ -110,6 +112,8 @@ def cards(village: str, sitting: str) -> Any:
 @require("hall.attendance")
 def check_in(village: str, sitting: str) -> Any:
     query = _text("who")
+    if is_card(query):  # a voter card (选民卡), kept from sitting to sitting: webui.cards
+        return card_check_in(village, sitting, query)
     card = _scanned_card(query)
     if card is not None and card[:2] != (village, sitting):
         # A valid card, but for another sitting (or village): say so, rather than "nobody found".

@@ -12,6 +12,8 @@ from flask import g, request, session
 
 from deliberate.i18n import DEFAULT_LANG, LANGS, Catalogue
 
+from .card_words import CARD_WORDS
+
 __all__ = ["LANG_NAMES", "WORDS", "current_lang", "select_locale", "t"]
 
 LANG_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
@@ -730,6 +732,7 @@ WORDS = Catalogue({
     "channel": ("来源", "來源", "Channel"),
     "bad_file": ("附件过大或无法读取（每个不超过10MB）", "附件過大或無法讀取（每個不超過10MB）",
                  "An attachment is too large or unreadable (10 MB each at most)"),
+    **CARD_WORDS,
 }, may_be_empty_in_english=frozenset({"people"}))
 
 

@@ -8,6 +8,8 @@ nothing:
 - the receipt and change code typed, or offered by a planted cookie, on one voter's page: 10 wrong
   ones an hour, so codes cannot be guessed by script (the row names the link only by a keyed
   digest);
+- card codes that open no card (:mod:`webui.cards`): ``CARD_MISSES_PER_HOUR`` from one address an
+  hour — a code has 80 random bits, so this only stops a script from trying codes at all;
 - logins (:mod:`webui.auth`).
 
 Addresses are counted as :func:`client_address` gives them. Behind a reverse proxy set
@@ -26,11 +28,12 @@ from flask import current_app, request
 
 from deliberate.usecases import limits
 
-__all__ = ["PER_HOUR", "RECOVER_PER_HOUR", "allow", "client_address", "per_hour", "recovery_allowed",
-           "recovery_failed", "utc_now"]
+__all__ = ["CARD_MISSES_PER_HOUR", "PER_HOUR", "RECOVER_PER_HOUR", "allow", "card_miss", "card_tries_allowed",
+           "client_address", "per_hour", "recovery_allowed", "recovery_failed", "utc_now"]
 
 PER_HOUR = 5  # the default; ``PUBLIC_POSTS_PER_HOUR`` in the app's config overrides it
 RECOVER_PER_HOUR = 10  # typed-in receipt and change code, per voter link: no guessing by script
+CARD_MISSES_PER_HOUR = 20  # card codes opening no card, per address (a hall's phones have their own)
 
 
 def utc_now() -> datetime:
@@ -88,3 +91,16 @@ def recovery_allowed(link: tuple[str, str, str]) -> bool:
 def recovery_failed(link: tuple[str, str, str]) -> None:
     """Codes tried on this voter link opened no ballot: count it."""
     limits.try_once(_store(), "recover", _link(link), "", at=utc_now(), limit=_RECOVER)
+
+
+_CARD = limits.Limit(limits.HOUR, CARD_MISSES_PER_HOUR)
+
+
+def card_tries_allowed() -> bool:
+    """Whether this address may still try a card code this hour; nothing is counted."""
+    return limits.within(_store(), "card", "", client_address(), at=utc_now(), limit=_CARD)
+
+
+def card_miss() -> None:
+    """A card code from this address opened no card: count it."""
+    limits.try_once(_store(), "card", "", client_address(), at=utc_now(), limit=_CARD)

@@ -30,9 +30,10 @@ LOGGERS = ("werkzeug", "waitress", "waitress.queue", "gunicorn.error", "gunicorn
 # ``/b/`` (or ``%2Fb%2F`` inside a query or a Referer) and everything up to the end of the path.
 _VOTER = re.compile(r"((?:/|%2F)b(?:/|%2F)+)[^\s?#&\"']+", re.IGNORECASE)
 # A receipt in the verification page's query, a secret ballot's receipt and change code in the
-# voter's cookie (``ballot.<sitting>.<vote>=``), and the login cookie, should a log format include
-# the Cookie header.
-_SECRET = re.compile(r"((?:receipt[\w.\-]*|ballot\.[\w.\-]*|session)=)[^\s;&#\"']+", re.IGNORECASE)
+# voter's cookie (``ballot.<sitting>.<vote>=``), the login cookie and a voter card's phone cookie
+# (``phone=``), should a log format include the Cookie header, and a card's code should one be put
+# in a query by hand (``code=``; the card's QR code carries it after ``#``, which no browser sends).
+_SECRET = re.compile(r"((?:receipt[\w.\-]*|ballot\.[\w.\-]*|session|phone|code)=)[^\s;&#\"']+", re.IGNORECASE)
 
 
 # An identity number: 17 digits and a check character, or an old one of 15 digits, standing alone.

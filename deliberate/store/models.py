@@ -23,6 +23,8 @@
   ``kinship`` — what ``deliberate roster import`` writes; ``roster_key``, the key a village's
   derived person and household ids are made under, and ``roster_draft``, a roster previewed on the
   admin page and waiting for its confirmation. No table holds an identity number.
+- voter cards: ``voter_card`` (a villager's durable card, by the HMAC of its code) and
+  ``card_phone`` (the phone bound to a card for one sitting, by the HMAC of its cookie).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "AttemptRow",
     "BallotBoxRow",
     "BallotRow",
+    "CardPhoneRow",
     "HouseholdRow",
     "KinshipRow",
     "LogEntryRow",
@@ -51,6 +54,7 @@ __all__ = [
     "SealedCountRow",
     "SeatRow",
     "VillageRow",
+    "VoterCardRow",
     "metadata",
 ]
 
@@ -289,3 +293,33 @@ class AttachmentFileRow(SQLModel, table=True):
     size: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
+
+
+class VoterCardRow(SQLModel, table=True):
+    """A villager's durable voter card, serving sitting after sitting: only the HMAC of its code
+    (keyed by the site's secret, which is not in the database), never the code, so whoever holds
+    the database cannot make a card's link. ``revoked_at``: lost and replaced (the code is refused
+    from then on, saying so). One current card per person per village."""
+
+    __tablename__ = "voter_card"
+    __table_args__ = (Index("ix_voter_card_person", "village", "person"),)
+    id: str = Field(primary_key=True, max_length=32)
+    village: str = Field(foreign_key="village.id", max_length=64)
+    person: str = Field(max_length=200)
+    digest: str = Field(max_length=64, unique=True)
+    issued_at: datetime
+    revoked_at: datetime | None = Field(default=None)
+
+
+class CardPhoneRow(SQLModel, table=True):
+    """The phone a card was first opened on after its holder's check-in, for one sitting: the
+    HMAC of the phone's random cookie, never the cookie. A second phone is refused until the
+    clerk deletes this row (releasing the card)."""
+
+    __tablename__ = "card_phone"
+    village: str = Field(foreign_key="village.id", primary_key=True, max_length=64)
+    sitting: str = Field(primary_key=True, max_length=200)
+    person: str = Field(primary_key=True, max_length=200)
+    card: str = Field(foreign_key="voter_card.id", max_length=32)
+    phone: str = Field(max_length=64)
+    bound_at: datetime

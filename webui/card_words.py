@@ -1,0 +1,116 @@
+"""The voter card's words (webui.cards, its templates, the voter's page), in three languages;
+merged into :data:`webui.i18n.WORDS`. Kept apart so that the card's words change in one place."""
+
+from __future__ import annotations
+
+__all__ = ["CARD_WORDS"]
+
+CARD_WORDS: dict[str, tuple[str, str, str]] = {
+    "cards_title": ("选民卡", "選民卡", "Voter cards"),
+    "cards_link": ("选民卡（每次开会都用同一张，不必重印）", "選民卡（每次開會都用同一張，不必重印）",
+                   "Voter cards (the same card at every sitting: no reprinting)"),
+    "voter_links_old": ("旧式：仅限本次会议的投票链接与二维码", "舊式：僅限本次會議的投票連結與QR碼",
+                        "Old style: voting links and QR codes for this sitting only"),
+    "cards_intro": ("每位村民一张选民卡，长期使用，每次开会都带来。卡号只在制卡时显示一次，"
+                    "系统不保存卡号本身，所以制卡后请马上打印。卡丢了就“挂失补卡”：旧卡立即作废。",
+                    "每位村民一張選民卡，長期使用，每次開會都帶來。卡號只在製卡時顯示一次，"
+                    "系統不保存卡號本身，所以製卡後請馬上列印。卡丟了就「掛失補卡」：舊卡立即作廢。",
+                    "One card per villager, kept for good and brought to every sitting. A card's code "
+                    "is shown only when the card is made — the system does not keep the code itself — "
+                    "so print right away. A lost card is revoked by replacing it."),
+    "cards_count": ("{held}人已有卡，{missing}人还没有卡", "{held}人已有卡，{missing}人還沒有卡",
+                    "{held} people hold a card, {missing} have none yet"),
+    "cards_print_missing": ("为还没有卡的{missing}人制卡并打印", "為還沒有卡的{missing}人製卡並列印",
+                            "Make and print cards for the {missing} without one"),
+    "cards_none_missing": ("人人都有卡了。", "人人都有卡了。", "Everyone has a card."),
+    "card_person": ("村民", "村民", "Villager"),
+    "card_state": ("卡", "卡", "Card"),
+    "card_issued_on": ("{date}发卡", "{date}發卡", "issued {date}"),
+    "card_none": ("还没有卡", "還沒有卡", "no card yet"),
+    "card_lost_times": ("（挂失过{n}次）", "（掛失過{n}次）", " (lost {n} times)"),
+    "card_replace": ("挂失补卡", "掛失補卡", "Report lost, replace"),
+    "card_replace_for": ("为{name}挂失补卡", "為{name}掛失補卡", "Report {name}'s card lost and replace it"),
+    "card_issue_for": ("为{name}制卡", "為{name}製卡", "Make a card for {name}"),
+    "cards_print_now": ("请现在打印：这些卡号只显示这一次，离开本页后无法再显示。共{n}张，每页6张。",
+                        "請現在列印：這些卡號只顯示這一次，離開本頁後無法再顯示。共{n}張，每頁6張。",
+                        "Print now: these codes are shown this once and never again. {n} cards, 6 per page."),
+    "cards_print_button": ("打印", "列印", "Print"),
+    "cards_back": ("返回选民卡名单", "返回選民卡名單", "Back to the card list"),
+    "card_heading": ("{village} 选民卡", "{village} 選民卡", "{village} voter card"),
+    "card_holder": ("持卡人：{name}", "持卡人：{name}", "Holder: {name}"),
+    "card_code": ("卡号", "卡號", "Card code"),
+    "card_what": ("这是您在村里开会时用手机表决的选民卡，以后每次开会都用这一张。",
+                  "這是您在村裡開會時用手機表決的選民卡，以後每次開會都用這一張。",
+                  "This is your voter card for voting by phone at village meetings — the same card every time."),
+    "card_how_keep": ("请妥善保管，每次开会都带来。", "請妥善保管，每次開會都帶來。",
+                      "Keep it safe and bring it to every meeting."),
+    "card_how_door": ("进门时请文书扫卡签到。", "進門時請文書掃卡簽到。",
+                      "At the door, the clerk scans it to check you in."),
+    "card_how_phone": ("签到后，用手机相机或微信“扫一扫”扫二维码，即可表决。",
+                       "簽到後，用手機相機或微信「掃一掃」掃QR碼，即可表決。",
+                       "Then scan the QR code with your phone's camera or WeChat to vote."),
+    "card_how_lost": ("一张卡只能在一部手机上用。卡丢了请马上告诉文书，补发新卡，旧卡作废。",
+                      "一張卡只能在一部手機上用。卡丟了請馬上告訴文書，補發新卡，舊卡作廢。",
+                      "One card, one phone. If you lose it, tell the clerk at once: you get a new "
+                      "card and the old one stops working."),
+    "cards_address": ("卡上的二维码指向 {address}。选民卡要长期使用，请让这个地址固定不变"
+                      "（县里的服务器，或笔记本电脑固定的热点地址），再制卡打印。",
+                      "卡上的QR碼指向 {address}。選民卡要長期使用，請讓這個地址固定不變"
+                      "（縣裡的伺服器，或筆記型電腦固定的熱點地址），再製卡列印。",
+                      "The cards' QR codes point to {address}. Cards last: make sure this address stays "
+                      "the same (a county server, or the laptop's fixed hotspot address) before printing."),
+    "card_type_at": ("扫不开时：用手机浏览器打开 {address}，输入卡号。",
+                     "掃不開時：用手機瀏覽器打開 {address}，輸入卡號。",
+                     "If the QR code does not open: visit {address} and type the code."),
+    "card_open_title": ("打开选民卡", "打開選民卡", "Open your voter card"),
+    "card_open_hint": ("正在打开您的选民卡……如果没有自动打开，请输入卡上的16位卡号。",
+                       "正在打開您的選民卡……如果沒有自動打開，請輸入卡上的16位卡號。",
+                       "Opening your voter card… If nothing happens, type the 16-character code on the card."),
+    "card_code_label": ("卡号（16位，在卡的下方）", "卡號（16位，在卡的下方）",
+                        "Card code (16 characters, under the QR code)"),
+    "card_open_button": ("打开", "打開", "Open"),
+    "card_unknown": ("没有这张卡。请核对卡号，或找文书。", "沒有這張卡。請核對卡號，或找文書。",
+                     "No such card. Check the code, or ask the clerk."),
+    "card_revoked": ("这张卡已挂失作废，不能再用。请找文书领新卡。", "這張卡已掛失作廢，不能再用。請找文書領新卡。",
+                     "This card was reported lost and no longer works. Ask the clerk for your new card."),
+    "card_other_village_named": ("这是{village}的选民卡，不是本村的，不能在本村签到。",
+                                 "這是{village}的選民卡，不是本村的，不能在本村簽到。",
+                                 "This is a voter card of {village}, not of this village: no check-in here."),
+    "card_no_sitting": ("现在没有正在召开的会议。开会时请先在门口签到，再扫卡。",
+                        "現在沒有正在召開的會議。開會時請先在門口簽到，再掃卡。",
+                        "No meeting is under way. At the meeting, check in at the door first, then scan."),
+    "card_not_checked_in": ("您还没有签到。请先到门口请文书扫卡签到，再用手机扫卡。",
+                            "您還沒有簽到。請先到門口請文書掃卡簽到，再用手機掃卡。",
+                            "You are not checked in yet. Have the clerk scan your card at the door first, "
+                            "then scan it with your phone."),
+    "card_other_phone": ("这张卡已经在另一部手机上打开了。一张卡只能在一部手机上用。"
+                         "如要换手机，请找文书解除。",
+                         "這張卡已經在另一部手機上打開了。一張卡只能在一部手機上用。如要換手機，請找文書解除。",
+                         "This card is already open on another phone: one card, one phone. To change "
+                         "phones, ask the clerk to release it."),
+    "card_phone_gone": ("这部手机已不能用这张卡表决（卡已换到另一部手机，或已挂失）。请重新扫卡，或找文书。",
+                        "這部手機已不能用這張卡表決（卡已換到另一部手機，或已掛失）。請重新掃卡，或找文書。",
+                        "This phone can no longer vote with this card (it moved to another phone, or was "
+                        "reported lost). Scan the card again, or ask the clerk."),
+    "card_revoked_at_door": ("这是{name}已挂失作废的旧卡，不能签到。请用{name}的新卡，或按姓名签到。",
+                             "這是{name}已掛失作廢的舊卡，不能簽到。請用{name}的新卡，或按姓名簽到。",
+                             "This is {name}'s old card, reported lost: no check-in. Use {name}'s new card, "
+                             "or check in by name."),
+    "card_unknown_at_door": ("没有这张卡（卡号{code}）。请核对卡号。", "沒有這張卡（卡號{code}）。請核對卡號。",
+                             "No card has the code {code}. Check it."),
+    "card_limited": ("尝试次数过多，请一小时后再试，或找文书。", "嘗試次數過多，請一小時後再試，或找文書。",
+                     "Too many tries: try again in an hour, or ask the clerk."),
+    "card_release_title": ("换手机：解除选民卡与手机的绑定", "換手機：解除選民卡與手機的綁定",
+                           "Change of phone: release a card from its phone"),
+    "card_release_label": ("持卡人姓名或编号", "持卡人姓名或編號", "Holder's name or number"),
+    "card_release_button": ("解除", "解除", "Release"),
+    "card_released": ("已解除{name}的卡与手机的绑定：现在可用另一部手机扫卡。",
+                      "已解除{name}的卡與手機的綁定：現在可用另一部手機掃卡。",
+                      "{name}'s card is released: another phone may now open it."),
+    "card_release_unbound": ("{name}的卡在本次会议还没有在手机上打开过，无需解除。",
+                             "{name}的卡在本次會議還沒有在手機上打開過，無需解除。",
+                             "{name}'s card has not been opened on a phone at this sitting: nothing to release."),
+    "card_release_nobody": ("找不到“{query}”，或有同名的人：请输入编号。",
+                            "找不到「{query}」，或有同名的人：請輸入編號。",
+                            "Nobody found as “{query}”, or several people share the name: type the number."),
+}
