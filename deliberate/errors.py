@@ -76,7 +76,7 @@ class DeliberateError(Exception):
 
 def _localise(value: object, lang: str) -> object:
     """Fields that know their own words (stages, bodies, citations) speak the message's language."""
-    for method in ("label", "text", "explain"):
+    for method in ("label", "cited", "text", "explain"):
         speak = getattr(value, method, None)
         if callable(speak):
             return speak(lang)

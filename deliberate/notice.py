@@ -118,9 +118,9 @@ class ResolutionNotice:
                    ap=percent(t.approve, a.present), op=percent(t.oppose, a.present),
                    ab=percent(t.abstain, a.present), silent=a.present - t.cast)
         verdict = _w("passed" if r.passed else "failed", lang)
-        rule = f"{r.rule.title.text(lang)}：{r.rule.explain_text(lang)}（{r.rule.citation.text(lang)}）" \
+        rule = f"{r.rule.title.text(lang)}：{r.rule.explain_text(lang)}（{r.rule.citation.cited(lang)}）" \
             if lang != "en" else (f"{r.rule.title.text(lang)}: {r.rule.explain_text(lang)} "
-                                  f"({r.rule.citation.text(lang)})")
+                                  f"({r.rule.citation.cited(lang)})")
         out = [
             (_w("matter", lang), self.matter.title),
             (_w("meeting", lang), _w("meeting_line", lang, date=s.scheduled_for.date().isoformat(),

@@ -50,6 +50,7 @@ __all__ = [
     "COMBINED_PROPOSAL",
     "LAND_CONTRACTING",
     "LAND_CONTRACTING_REPRESENTATIVES",
+    "PARTY_DISCUSSES_FIRST",
     "PROCEDURES",
     "REPRESENTATIVES",
     "REVIEWS",
@@ -259,6 +260,14 @@ class Procedure:
         return table
 
     @property
+    def party_discusses_first(self) -> bool:
+        """Whether the first step is the village party organisation's discussion (a sitting of
+        the branch committee, or of the two committees it leads): what the 2025 amendment of
+        the village law requires of a matter the villagers' or representatives' meeting decides
+        (:data:`PARTY_DISCUSSES_FIRST`). Every procedure of :data:`PROCEDURES` does."""
+        return self.steps[0].body in (Body.BRANCH_COMMITTEE, Body.TWO_COMMITTEES)
+
+    @property
     def stages(self) -> tuple[Stage, ...]:
         """Every stage a matter under this procedure can be at, in order."""
         return (Stage.NEW, *(s.stage for s in self.steps), Stage.DONE, Stage.REJECTED,
@@ -327,6 +336,20 @@ class Procedure:
             if isinstance(exc, InvalidInput):
                 raise
             raise InvalidInput("err_bad_value", field="procedure", detail=str(exc)) from exc
+
+
+# The 2025-10-28 amendment (in force 2026-01-01): what the villagers' meeting or the representatives'
+# meeting is to decide is first studied and discussed by the village party organisation. Its
+# consolidated text (and so the article's new number) is not at hand: cited by the amendment.
+PARTY_DISCUSSES_FIRST = Citation(Wording(
+    "《中华人民共和国村民委员会组织法》（2025年10月28日修正，2026年1月1日施行）：需由村民会议或者"
+    "村民代表会议决定的重要事项，应当先经村党组织研究讨论（修正后条号待核对合并文本）",
+    "《中華人民共和國村民委員會組織法》（2025年10月28日修正，2026年1月1日施行）：需由村民會議或者"
+    "村民代表會議決定的重要事項，應當先經村黨組織研究討論（修正後條號待核對合併文本）",
+    "Organic Law of the Villagers' Committees (amended 28 October 2025, in force 1 January 2026): "
+    "an important matter for the villagers' or representatives' meeting to decide is first studied "
+    "and discussed by the village party organisation (article number to be checked against the "
+    "consolidated text)"), "2025")
 
 
 def procedure(name: str, title: Wording, *, combined_proposal: bool = False,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from deliberate.diagrams import mermaid, sitting_mermaid
-from deliberate.procedure import PROCEDURES, REVIEWS, SITTING_TABLE, STATUTORY
-from deliberate.rules import preset
+from deliberate.procedure import PARTY_DISCUSSES_FIRST, PROCEDURES, REVIEWS, SITTING_TABLE, STATUTORY
 
 HEADER = """# The procedure, generated from its table
 
@@ -21,6 +20,16 @@ the implementation). The diagrams show the forward path; returns to earlier step
 监督委员会要求重新议定, 异议成立退回) are listed in the tables. A step decided from outside (乡镇审核)
 names whose review decides it and where the practice comes from; a review is recorded only at such a
 step (通过 and 退回 exist at other steps too, taken there by a vote or by the village).
+
+**A sitting is convened under its step's rule and no other.** The rule each sitting step names is
+part of the procedure: convening one under another rule — the same body under another quorum,
+majority or notice included — is refused with `WrongRule`, naming the step and both rules. A
+jurisdiction's profile adapts a procedure to its own rules before a matter is raised under it
+(`Profile.procedure`), and a village's own procedure may name a rule of its own.
+
+**The party organisation discusses first.** Every procedure starts with a sitting of the village
+party organisation (the branch committee, or the two committees it leads), as the 2025 amendment
+requires: {party}.
 """
 
 
@@ -29,12 +38,12 @@ def _targets(targets, proc) -> str:
 
 
 def render() -> str:
-    out = [HEADER]
+    out = [HEADER.format(party=PARTY_DISCUSSES_FIRST.text())]
     for proc in PROCEDURES.values():
         out.append(f"\n## {proc.title.zh_Hans} — `{proc.name}`\n\n{proc.title.en}.\n")
         out.append("| 步骤 | stage | kind | 议定机构 body | rule | citation |\n|---|---|---|---|---|---|")
         for step in proc.steps:
-            rule = preset(step.rule) if step.rule else None
+            rule = step.decides_by
             review = REVIEWS.get(step.kind)  # a step decided from outside: whose review, and why
             by = rule.body.label() if rule else review.by.text() if review else "—"
             citation = rule.citation if rule else review.citation if review else "—"

@@ -191,3 +191,22 @@ def test_a_matter_sent_back_does_its_later_steps_again_on_every_page():
     line = {t.step.stage: t for t in back.timeline()}
     assert line[Stage.CONSULTATION].status is StepStatus.CURRENT and line[Stage.CONSULTATION].reached.at == at[5]
     assert line[Stage.REVIEW].status is StepStatus.TODO and line[Stage.REVIEW].reached is None
+
+
+def test_every_procedure_has_the_party_organisation_discuss_first_as_the_2025_amendment_requires():
+    """村民委员会组织法 (2025年修正): what the villagers' or representatives' meeting decides is first
+    discussed by the village party organisation — the first step of every shipped procedure is a
+    sitting of the branch committee (or of the two committees it leads), and the citation says
+    where that comes from. A procedure that starts elsewhere is told apart."""
+    from deliberate.bodies import Body
+    from deliberate.procedure import PARTY_DISCUSSES_FIRST, PROCEDURES, Procedure, Step, StepKind
+    from deliberate.rules.model import Wording
+
+    for p in PROCEDURES.values():
+        assert p.party_discusses_first, p.name
+        assert p.steps[0].body in (Body.BRANCH_COMMITTEE, Body.TWO_COMMITTEES)
+        assert p.steps[0].stage is Stage.PROPOSAL and p.steps[0].kind is StepKind.SITTING
+    assert "先经村党组织研究讨论" in PARTY_DISCUSSES_FIRST.text() and PARTY_DISCUSSES_FIRST.edition == "2025"
+    straight = Procedure("straight", Wording("直接表决", "直接表決", "straight"),
+                         (Step(Stage.RESOLUTION, StepKind.SITTING, 4, "villagers_meeting"),))
+    assert not straight.party_discusses_first

@@ -150,8 +150,35 @@ def test_scenario_5_explanation_in_three_languages():
 def test_explanation_of_a_pass_names_the_required_number():
     out = outcome("villagers_meeting", (296, 100, 0), expected=1200, present=590, households=380,
                   households_present=254)
-    assert "至少296票" in out.explain() and out.explain().endswith("第二十二条。")
+    assert "至少296票" in out.explain() and out.explain().endswith("第二十二条（2018年文本条号）。")
     assert "passed" in out.explain("en")
+    assert out.explain("en").endswith("art. 22 (article numbers of the 2018 text).")
+
+
+def test_every_explanation_citing_the_village_law_says_its_numbers_are_the_2018_texts():
+    """The 2025 amendment renumbered the village law's articles; its consolidated text is not at
+    hand, so each explanation citing it says which numbering it uses — and a jurisdiction's
+    profile may carry the corrected citation as data, which is then said instead."""
+    from deliberate.profiles import NATIONAL, Profile
+    from deliberate.rules.model import Citation, Wording
+
+    for name in rules.names():
+        rule = rules.preset(name)
+        said = outcome(name, (3, 0, 0), expected=5, present=5, households=5, households_present=5,
+                       ) if rule.needs_households else outcome(name, (3, 0, 0), expected=5, present=5)
+        if "村民委员会组织法" in rule.citation.text():
+            assert "（2018年文本条号）" in said.explain() and "2018 text" in said.explain("en"), name
+        else:
+            assert "2018年文本条号" not in said.explain(), name
+    corrected = Citation(Wording("《中华人民共和国村民委员会组织法》（2025年修正）第二十四条",
+                                 "《中華人民共和國村民委員會組織法》（2025年修正）第二十四條",
+                                 "Organic Law (2025 amendment), art. 24"), "2025")
+    data = NATIONAL.to_data()
+    data["rules"]["villagers_meeting"]["citation"] = corrected.to_data()  # as a profile file holds it
+    profile = Profile.from_data(data)
+    out = profile.rule("villagers_meeting").decide(
+        Attendance(expected=5, present=5, households=5, households_present=5), Tally(3, 0, 0))
+    assert out.explain().endswith("（2025年修正）第二十四条。") and "2018年文本条号" not in out.explain()
 
 
 @pytest.mark.parametrize(("attendance", "tally", "field"), [

@@ -43,6 +43,7 @@ def _page(village: str, status: int = 200, report: Any = None) -> Any:
                            settings=settings_shown(village_profile(village)),
                            profile=village_profile(village),
                            calendar=village_settings_.calendar_years(store(), village, now().date()),
+                           findings=rosters.composition(store(), village, now().date()),
                            accounts=acc.village_accounts(store(), village), roles=ROLES,
                            report=report), status
 

@@ -122,7 +122,9 @@ def _outcome(r: Any) -> dict[str, Any]:
         "body": r.body.value, "body_label": _words(r.body.label), "motion": r.motion,
         "secret": r.secret, "opened_at": r.opened_at.isoformat(), "closed_at": r.closed_at.isoformat(),
         "rule": {"name": r.rule.name, "title": _words(r.rule.title.text),
-                 "citation": _words(r.rule.citation.text), "edition": r.rule.citation.edition},
+                 "citation": _words(r.rule.citation.text), "edition": r.rule.citation.edition,
+                 "numbering": _words(r.rule.citation.numbering.text) if r.rule.citation.numbering
+                 else None},
         "attendance": {"expected": a.expected, "present": a.present, "households": a.households,
                        "households_present": a.households_present, "members": a.members},
         "tally": _tally(r.tally), "cards": _tally(r.cards) if r.cards else None,

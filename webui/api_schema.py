@@ -56,7 +56,8 @@ SCHEMAS: dict[str, Any] = {
         "sitting": STR, "vote": STR, "matter": STR, "stage": _enum(Stage), "body": _enum(Body),
         "body_label": _ref("Words"), "motion": STR, "secret": BOOL, "opened_at": TIME,
         "closed_at": TIME,
-        "rule": _obj({"name": STR, "title": _ref("Words"), "citation": _ref("Words"), "edition": STR}),
+        "rule": _obj({"name": STR, "title": _ref("Words"), "citation": _ref("Words"), "edition": STR,
+                      "numbering": {"allOf": [_ref("Words")], "nullable": True}}),
         "attendance": _obj({"expected": COUNT, "present": COUNT, "households": _null(COUNT),
                             "households_present": _null(COUNT), "members": _null(COUNT)}),
         # 3.0 ignores siblings of $ref, so a nullable reference is written as allOf.

@@ -391,6 +391,12 @@ WORDS = Catalogue({
     "place": ("地点", "地點", "Place"),
     "admin": ("管理", "管理", "Administration"),
     "village_settings": ("村务设置", "村務設定", "Village settings"),
+    "composition_title": ("村民代表会议和村务监督委员会的组成", "村民代表會議和村務監督委員會的組成",
+                          "Composition of the representatives' meeting and the supervisory committee"),
+    "composition_none": ("尚无名册，无法检查组成。", "尚無名冊，無法檢查組成。",
+                         "No roster yet: nothing to check."),
+    "finding_ok": ("符合", "符合", "OK"),
+    "finding_broken": ("不符合", "不符合", "Broken"),
     "cal_title": ("节假日日历", "節假日日曆", "Holiday calendar"),
     "cal_intro": ("公示期、异议答复期限等期间的最后一日遇法定休假日的，顺延至休假日结束的次日"
                   "（《中华人民共和国民法典》第二百零三条）。本村的期间按下面的日历计算：国务院办公厅"

@@ -190,10 +190,17 @@ class Wording:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Where a rule comes from, and which edition of the text it reads."""
+    """Where a rule comes from, and which edition of the text it reads.
+
+    ``numbering``: said beside the article wherever an explanation cites it, when the article
+    numbers are those of an edition since renumbered (the village law's 2018 numbers, after the
+    2025 amendment: "2018年文本条号"). A jurisdiction's profile may carry corrected citations as
+    data (Rule.from_data), with no numbering note or another one.
+    """
 
     source: Wording
     edition: str
+    numbering: Wording | None = None
 
     def __str__(self) -> str:
         return self.text()
@@ -201,14 +208,26 @@ class Citation:
     def text(self, lang: str = DEFAULT_LANG) -> str:
         return self.source.text(lang)
 
+    def cited(self, lang: str = DEFAULT_LANG) -> str:
+        """The citation as an explanation gives it: with its numbering note, if any."""
+        if self.numbering is None:
+            return self.text(lang)
+        open_, close = ("(", ")") if lang == "en" else ("（", "）")
+        return f"{self.text(lang)}{' ' if lang == 'en' else ''}{open_}{self.numbering.text(lang)}{close}"
+
     def to_data(self) -> dict[str, Any]:
-        return {**self.source.to_data(), "edition": self.edition}
+        data: dict[str, Any] = {**self.source.to_data(), "edition": self.edition}
+        if self.numbering is not None:
+            data["numbering"] = self.numbering.to_data()
+        return data
 
     @classmethod
     def from_data(cls, data: object, where: str = "citation") -> Citation:
         if not isinstance(data, Mapping) or not isinstance(data.get("edition"), str):
             raise InvalidRule("err_bad_rule", detail=f"{where} needs an edition")
-        return cls(Wording.from_data(data, where), data["edition"])
+        numbering = data.get("numbering")
+        return cls(Wording.from_data(data, where), data["edition"],
+                   None if numbering is None else Wording.from_data(numbering, f"{where}.numbering"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ class Outcome:
             verdict = text("passed" if self.passed else "failed", lang)
             parts += [text("quorate", lang), counts,
                       f"{rule}{': ' if en else '：'}{verdict}"]
-        parts.append(text("basis", lang, citation=self.rule.citation.text(lang)))
+        parts.append(text("basis", lang, citation=self.rule.citation.cited(lang)))
         if en:
             parts = [p[:1].upper() + p[1:] for p in parts]
         return stop.join(parts) + stop.strip()

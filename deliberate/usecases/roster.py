@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from deliberate.composition import ComplianceFinding, representatives_findings, supervisory_findings
 from deliberate.errors import DeliberateError
 from deliberate.roster import Roster
 from deliberate.store import SqlRepository
@@ -28,7 +29,8 @@ from deliberate.store.roster_file import FileProblem, ParsedRoster, RowError, re
 
 from .roster_preview import RosterPreview, summarise
 
-__all__ = ["DraftGone", "RosterFileError", "RosterImport", "RosterPreview", "discard_draft", "import_draft",
+__all__ = ["DraftGone", "RosterFileError", "RosterImport", "RosterPreview", "composition", "discard_draft",
+           "import_draft",
            "import_roster", "preview_roster", "show_draft"]
 
 
@@ -100,6 +102,17 @@ def import_roster(store: SqlRepository, village: str, path: str | Path, *, name:
     if (parsed.derived_ids or parsed.households_inferred) and ensure_roster_key(store.engine, village, key) != key:
         parsed = _read(path, data, roster_key(store.engine, village) or key, on)  # another import made the key
     return RosterImport(parsed.rows, tuple(parsed.errors), _save(store, village, parsed, progress), parsed.ignored)
+
+
+def composition(store: SqlRepository, village: str, on: date) -> tuple[ComplianceFinding, ...]:
+    """The composition findings of ``village``'s roster on ``on`` (组织法 第25条: the
+    representatives' meeting; 第32条: the supervisory committee), the broken ones first; none
+    for a village with no roster. What the roster page shows after every upload."""
+    roster = _existing(store, village)
+    if roster is None or not roster.people:
+        return ()
+    found = representatives_findings(roster, on) + supervisory_findings(roster, on)
+    return tuple(sorted(found, key=lambda f: f.ok))
 
 
 def _existing(store: SqlRepository, village: str) -> Roster | None:
