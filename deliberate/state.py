@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import Enum
 
 from .bodies import Body
@@ -22,6 +22,7 @@ from .rules.model import Rule
 from .rules.outcome import Outcome
 from .submission import Channel, SubmissionStatus
 from .tally import Attendance, Choice, Tally
+from .tracking import answer_by
 
 __all__ = [
     "EMPTY",
@@ -408,8 +409,9 @@ class VillageState:
 
     def objections_due(self, answer_days: int) -> list[tuple[Matter, Objection, date]]:
         """Every objection awaiting its answer, with the day the answer is due (``answer_days``
-        after it was lodged: the village's setting), the most urgent first."""
-        due = [(m, o, o.lodged_on + timedelta(days=answer_days)) for m in self.matters.values()
+        after it was lodged: the village's setting, counted as :func:`deliberate.tracking.answer_by`
+        counts it — the number the villager was given shows the same day), the most urgent first."""
+        due = [(m, o, answer_by(o.lodged_on, answer_days)) for m in self.matters.values()
                for o in m.pending_objections()]
         return sorted(due, key=lambda item: (item[2], item[1].id))
 

@@ -11,6 +11,7 @@ from helpers import demo_app, demo_driver
 from test_webui import csrf, login
 
 from deliberate import Stage
+from deliberate.tracking import answer_by
 from webui.objections import LODGE_PER_HOUR
 
 
@@ -46,7 +47,7 @@ def test_lodge_answer_and_publish(village):
     assert "13800000000" not in public.get("/p/demo/log.jsonl").get_data(as_text=True)
     supervisor = login(app, "supervisor")
     queue = supervisor.get("/v/demo/objections").get_data(as_text=True)
-    due = objection.lodged_on + timedelta(days=3)
+    due = answer_by(objection.lodged_on, 3)
     assert "路面宽度不够" in queue and str(due) in queue and "13800000000" in queue
     token = csrf(supervisor, "/v/demo/objections")
     supervisor.post(f"/v/demo/objections/road/{objection.id}",

@@ -72,8 +72,11 @@ def lodge(village: str) -> Any:
     lodged = attempt(participation.lodge_submission, village, text, name=name, contact=contact, at=now())
     if lodged is REFUSED:
         return public_ledger(village), 400
-    flash(t("submission_lodged", id=lodged.id), "ok")
-    return redirect(url_for("submissions.public_ledger", village=village))
+    if lodged.number is None:
+        flash(t("submission_lodged", id=lodged.id), "ok")
+        return redirect(url_for("submissions.public_ledger", village=village))
+    flash(t("tracked_lodged", number=lodged.number, date=lodged.answer_by), "ok")
+    return redirect(url_for("public.lookup", village=village, number=str(lodged.number)))
 
 
 @bp.get("/v/<village>/submissions")
@@ -110,7 +113,8 @@ def take_down(village: str) -> Any:
     lodged = attempt(participation.lodge_submission, village, text, name=name, contact=contact, at=now(),
                      received_on=received, recorded_by=account.person or account.username)
     if lodged is not REFUSED:
-        flash(t("submission_lodged", id=lodged.id), "ok")
+        flash(t("tracked_taken_down", number=lodged.number, date=lodged.answer_by) if lodged.number
+              else t("submission_lodged", id=lodged.id), "ok")
     return redirect(url_for("submissions.clerk_ledger", village=village))
 
 
