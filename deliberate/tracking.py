@@ -86,10 +86,7 @@ def parse_number(typed: str | None) -> TrackingNumber | None:
         return None
     plain = "".join(str(int(ch)) for ch in digits)  # full-width ０-９ read as 0-9
     year_part, _, seq_part = text.partition("-")
-    if seq_part:
-        year_digits = len(year_part)
-    else:
-        year_digits = 4
+    year_digits = len(year_part) if seq_part else 4
     if year_digits != 4 or len(plain) <= 4 or len(plain) > 4 + 6:
         return None
     year, seq = int(plain[:4]), int(plain[4:])

@@ -124,7 +124,7 @@ def test_the_clerk_and_the_public_see_one_story(store):
     # One result per sitting, each under the step it decided, and no sitting twice.
     assert len(decided) == 4 and all(len(c.sittings) == 1 and len(c.sittings[0].results) == 1 for c in decided)
     assert all(c.sittings[0].results[0].stage is c.step.stage for c in decided)
-    assert [c for c in chapters if c.notices][0].notices == st.matters["bridge"].notices
+    assert next(c for c in chapters if c.notices).notices == st.matters["bridge"].notices
 
 
 @pytest.fixture(scope="module")

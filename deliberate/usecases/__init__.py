@@ -19,10 +19,24 @@ from __future__ import annotations
 
 from deliberate.store import SqlRepository, open_store
 
-from . import accounts, ballot, demo, hall, limits, matters, participation, records, roster, roster_preview, settings, tracking
+from . import (
+               accounts,
+               ballot,
+               demo,
+               hall,
+               limits,
+               matters,
+               participation,
+               records,
+               roster,
+               roster_preview,
+               settings,
+               tracking,
+)
 from .common import Missing, NotFound, address, handle, is_database_error, sitting_of, state_of, village_name
 
 __all__ = ["Missing", "NotFound", "SqlRepository", "accounts", "address", "ballot", "demo", "hall", "handle",
            "is_database_error", "limits", "matters",
-           "open_store", "participation", "records", "roster", "roster_preview", "settings", "sitting_of", "state_of", "tracking",
+           "open_store", "participation", "records", "roster", "roster_preview", "settings", "sitting_of", "state_of",
+           "tracking",
            "village_name"]

@@ -14,7 +14,6 @@ from deliberate.procedure import Stage
 from deliberate.store import SqlRepository
 from deliberate.store.private import ContactRecord
 from deliberate.submission import Channel
-
 from deliberate.tracking import TrackingNumber
 
 from . import tracking
