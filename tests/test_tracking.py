@@ -167,3 +167,10 @@ def test_the_matter_page_draws_one_timeline_with_one_result_per_sitting(app):
     page = app.test_client().get("/p/demo/m/bridge?lang=zh_Hans").get_data(as_text=True)
     assert page.count('class="chapter') == 7 and page.count('<details class="verdict') == 4
     assert page.count('<ol class="timeline') == 0 and "<table" not in page
+
+
+def test_the_ledger_and_the_committees_queue_show_the_numbers(app):
+    store = app.extensions["deliberate"]
+    numbers = tracking.numbers(store, "demo")
+    ledger = app.test_client().get("/p/demo/submissions").get_data(as_text=True)
+    assert numbers and all(str(n) in ledger for k, n in numbers.items() if k.startswith("submission/"))

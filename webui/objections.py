@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import Stage
 from deliberate.procedure import Action
-from deliberate.usecases import participation, records
+from deliberate.usecases import participation, records, tracking
 
 from . import public
 from .admin import village_profile
@@ -61,7 +61,7 @@ def queue(village: str) -> Any:
     village_or_404(village)
     pending = state(village).objections_due(village_profile(village).objection_answer_days)
     return render_template("objections/queue.html", village=village, pending=pending,
-                           today=now().date(),
+                           today=now().date(), numbers=tracking.numbers(store(), village),
                            contacts=records.contacts(store(), village, "objection"))
 
 

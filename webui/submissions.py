@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import SubmissionStatus
 from deliberate.procedure import PROCEDURES, TERMINAL
-from deliberate.usecases import participation, records
+from deliberate.usecases import participation, records, tracking
 
 from .auth import current_account, require
 from .i18n import t
@@ -48,6 +48,7 @@ def public_ledger(village: str) -> Any:
     found = state(village)
     return render_template("submissions/public.html", village=village, name=name,
                            rows=_ledger_rows(found, status), status=status,
+                           numbers=tracking.numbers(store(), village),
                            matters=found.matters, SubmissionStatus=SubmissionStatus)
 
 
@@ -90,6 +91,7 @@ def clerk_ledger(village: str) -> Any:
     return render_template("submissions/clerk.html", village=village, name=name,
                            rows=_ledger_rows(found, status), status=status,
                            matters=found.matters, open_matters=open_matters,
+                           numbers=tracking.numbers(store(), village),
                            people=records.contacts(store(), village, "submission"),
                            SubmissionStatus=SubmissionStatus, today=now().date().isoformat(),
                            procedures=PROCEDURES)
