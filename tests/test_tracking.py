@@ -169,7 +169,7 @@ def test_the_matter_page_draws_one_timeline_with_one_result_per_sitting(app):
     assert page.count('<ol class="timeline') == 0 and "<table" not in page
 
 
-def test_the_ledger_and_the_committees_queue_show_the_numbers(app):
+def test_the_public_ledger_shows_the_numbers(app):
     store = app.extensions["deliberate"]
     numbers = tracking.numbers(store, "demo")
     ledger = app.test_client().get("/p/demo/submissions").get_data(as_text=True)
