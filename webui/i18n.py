@@ -653,6 +653,7 @@ WORDS = Catalogue({
     "lookup_hint": ("提交民情意见或异议后得到的编号，如 2026-0007", "提交民情意見或異議後得到的編號，如 2026-0007",
                     "The number you were given for a submission or objection, like 2026-0007"),
     "lookup_label": ("编号", "編號", "Number"),
+    "lookup_another": ("查询别的编号", "查詢別的編號", "Look up another number"),
     "lookup_go": ("查询", "查詢", "Look up"),
     "tracked_number": ("{kind}编号 {number}", "{kind}編號 {number}", "{kind} number {number}"),
     "tracked_lodged_on": ("提交日期", "提交日期", "Lodged on"),
