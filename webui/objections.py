@@ -48,8 +48,8 @@ def lodge(village: str, matter: str) -> Any:
     lodged = attempt(participation.lodge_objection, village, matter, text, contact=contact, at=now())
     if lodged is REFUSED:
         return again(404 if matter not in state(village).matters else 400)
-    flash(t("objection_lodged"), "ok")
     if lodged.number is None:
+        flash(t("objection_lodged"), "ok")
         return redirect(url_for("public.matter_page", village=village, matter=matter))
     flash(t("tracked_lodged", number=lodged.number, date=lodged.answer_by), "ok")
     return redirect(url_for("public.lookup", village=village, number=str(lodged.number)))
