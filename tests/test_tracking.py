@@ -7,6 +7,7 @@ record is read, and the answer-by day is counted as 民法典 第201、203条 co
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -174,3 +175,14 @@ def test_the_public_ledger_shows_the_numbers(app):
     numbers = tracking.numbers(store, "demo")
     ledger = app.test_client().get("/p/demo/submissions").get_data(as_text=True)
     assert numbers and all(str(n) in ledger for k, n in numbers.items() if k.startswith("submission/"))
+
+
+def test_the_clerks_page_and_the_public_page_draw_the_same_story(app):
+    from test_webui import login
+
+    def story_of(page: str) -> str:
+        return re.search(r'<ol class="story">.*?</ol>', page, re.S).group(0)
+
+    public = app.test_client().get("/p/demo/m/bridge?lang=zh_Hans").get_data(as_text=True)
+    clerk = login(app, "clerk").get("/v/demo/m/bridge?lang=zh_Hans").get_data(as_text=True)
+    assert story_of(public) == story_of(clerk)
