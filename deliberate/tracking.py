@@ -48,8 +48,8 @@ class Kind(Enum):
         return _LABELS[self][LANGS.index(check_lang(lang))]
 
 
-_LABELS = {Kind.SUBMISSION: ("民情意见", "民情意見", "submission"),
-           Kind.OBJECTION: ("异议", "異議", "objection")}
+_LABELS = {Kind.SUBMISSION: ("民情意见", "民情意見", "Submission"),
+           Kind.OBJECTION: ("异议", "異議", "Objection")}
 
 
 @dataclass(frozen=True, order=True, slots=True)
