@@ -61,8 +61,9 @@ def test_the_answer_is_due_as_periods_count_days():
 
 
 @pytest.fixture
-def store():
-    s = open_store("sqlite://")
+def store(store_url):
+    """The demo village on each backend: numbers come from the log as each store orders it."""
+    s = open_store(store_url)
     demo.install_demo(s, datetime(2026, 11, 24, 9, tzinfo=CST), secret=b"tracking")
     return s
 
