@@ -14,7 +14,7 @@ from .chronology import Dated
 from .commands import Attachment
 from .events import Receipt
 from .i18n import DEFAULT_LANG
-from .periods import WEEKENDS, HolidayCalendar, Period, period_end
+from .periods import WEEKENDS, HolidayCalendar, Period
 from .pmap import PMap
 from .procedure import Action, Procedure, SittingState, Stage, Step
 from .roster import BodyRoster
@@ -22,6 +22,7 @@ from .rules.model import Rule
 from .rules.outcome import Outcome
 from .submission import Channel, SubmissionStatus
 from .tally import Attendance, Choice, Tally
+from .tracking import answer_by
 
 __all__ = [
     "EMPTY",
@@ -409,9 +410,11 @@ class VillageState:
     def objections_due(self, answer_days: int, calendar: HolidayCalendar = WEEKENDS,
                        ) -> list[tuple[Matter, Objection, date]]:
         """Every objection awaiting its answer, with the day the answer is due (``answer_days``
-        after it was lodged: the village's setting; a last day that rests under ``calendar``
-        moves to the next working day, 民法典 第二百零三条), the most urgent first."""
-        due = [(m, o, period_end(o.lodged_on, answer_days, calendar)) for m in self.matters.values()
+        after it was lodged: the village's setting, counted with the village's ``calendar`` as
+        :func:`deliberate.tracking.answer_by` counts it — a last day that rests moves to the next
+        working day, 民法典 第二百零三条 — so the number the villager was given shows the same
+        day), the most urgent first."""
+        due = [(m, o, answer_by(o.lodged_on, answer_days, calendar)) for m in self.matters.values()
                for o in m.pending_objections()]
         return sorted(due, key=lambda item: (item[2], item[1].id))
 

@@ -239,12 +239,12 @@ def test_the_public_pages_the_printed_notice_and_its_qr_code(server, browser):
         violations = _axe_all(page)
         assert violations == [], (path, violations)
 
-    # A villager raises a need from the phone; it appears in the ledger with its number.
+    # A villager raises a need from the phone; they land on its page with its number and date.
     page.goto(f"{base}/p/demo/submissions")
     page.fill("#text", "村口路灯坏了两盏")
     page.fill("#contact", "13700000000")
     page.click("button[type=submit].primary")
-    page.wait_for_selector("text=已收到，编号")
+    page.wait_for_selector("text=您的编号是")
     assert "村口路灯坏了两盏" in page.inner_text("main") and "13700000000" not in page.content()
 
     # The resolution notice of the street lights, as printed: one A4 page, its QR code pointing at

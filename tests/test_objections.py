@@ -41,8 +41,12 @@ def test_lodge_answer_and_publish(village):
     page = public.get("/p/demo/m/road").get_data(as_text=True)
     assert "提出异议" in page and str(period.first) in page
     response = _lodge(public, contact="13800000000")
-    assert "异议已收到" in public.get(response.headers["Location"]).get_data(as_text=True)
+    # The villager lands on the objection's own page: its number and the day it is answered by.
+    landed = public.get(response.headers["Location"]).get_data(as_text=True)
     objection = ledger.state.matters["road"].objections[0]
+    due = period_end(objection.lodged_on, 3, village_profile(app.extensions["deliberate"], "demo").calendar)
+    assert "您的编号是" in landed and "路面宽度不够" in landed and str(due) in landed
+    assert "13800000000" not in landed
     assert objection.pending
     # The contact is kept apart from the public log, which anyone may download.
     assert "13800000000" not in public.get("/p/demo/log.jsonl").get_data(as_text=True)

@@ -44,8 +44,10 @@ def test_a_villager_submits_online_and_keeps_their_details_private(app):
     assert response.status_code == 302
     new = [q for q in state(app).submissions.values() if q.text == "希望在村小学门口设减速带"]
     assert len(new) == 1 and new[0].channel is Channel.ONLINE and new[0].status is SubmissionStatus.RECEIVED
+    # The villager lands on their submission's own page: its number, and the day it is answered by.
+    assert "/p/demo/lookup/" in response.headers["Location"]
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"编号{new[0].id}" in shown
+    assert "您的编号是" in shown and "希望在村小学门口设减速带" in shown and "答复期限" in shown
     for public_view in (shown, client.get("/p/demo/log.jsonl").get_data(as_text=True)):
         assert "李秀英" not in public_view and "13912345678" not in public_view
     clerk_view = login(app, "clerk").get("/v/demo/submissions").get_data(as_text=True)

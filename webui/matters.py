@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from deliberate.notice import yuan
+from deliberate.notice import percent, yuan
 from deliberate.procedure import PROCEDURES, Action, StepKind
+from deliberate.story import story
 from deliberate.usecases import matters
 
 from .admin import settings_shown, village_profile
@@ -78,7 +79,8 @@ def matter_page(village: str, matter: str, posted: str | None = None) -> str:
     last = found.latest_notice()
     send_back = m.steps_back(Action.RETURN)
     return render_template("matters/show.html", village=village, name=name, m=m,
-                           sittings=found.sittings_for(matter), StepKind=StepKind, today=now().date().isoformat(),
+                           sittings=found.sittings_for(matter), chapters=story(found, matter),
+                           percent=percent, StepKind=StepKind, today=now().date().isoformat(),
                            settings=settings_shown(village_profile(village)), yuan=yuan,
                            send_back=send_back,
                            contacts=last.contacts if last else "", max_files=MAX_FILES,

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import Stage
 from deliberate.procedure import Action
-from deliberate.usecases import participation, records
+from deliberate.usecases import participation, records, tracking
 
 from . import public
 from .admin import village_profile
@@ -45,10 +45,14 @@ def lodge(village: str, matter: str) -> Any:
         flash(t("objection_limited", count=per_hour()), "error")
         return again(429)
     # The contact is for the committee only: kept beside the public log, never in it.
-    if attempt(participation.lodge_objection, village, matter, text, contact=contact, at=now()) is REFUSED:
+    lodged = attempt(participation.lodge_objection, village, matter, text, contact=contact, at=now())
+    if lodged is REFUSED:
         return again(404 if matter not in state(village).matters else 400)
-    flash(t("objection_lodged"), "ok")
-    return redirect(url_for("public.matter_page", village=village, matter=matter))
+    if lodged.number is None:
+        flash(t("objection_lodged"), "ok")
+        return redirect(url_for("public.matter_page", village=village, matter=matter))
+    flash(t("tracked_lodged", number=lodged.number, date=lodged.answer_by), "ok")
+    return redirect(url_for("public.lookup", village=village, number=str(lodged.number)))
 
 
 @bp.get("/v/<village>/objections")
@@ -58,7 +62,7 @@ def queue(village: str) -> Any:
     profile = village_profile(village)
     pending = state(village).objections_due(profile.objection_answer_days, profile.calendar)
     return render_template("objections/queue.html", village=village, pending=pending,
-                           today=now().date(),
+                           today=now().date(), numbers=tracking.numbers(store(), village),
                            contacts=records.contacts(store(), village, "objection"))
 
 

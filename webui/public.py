@@ -10,16 +10,20 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    redirect,
     render_template,
     request,
     send_file,
     stream_with_context,
+    url_for,
 )
 
 from deliberate.notice import implementation_notice, percent, resolution_notice, yuan
 from deliberate.procedure import Stage
 from deliberate.record import Checkpoint, to_jsonl
-from deliberate.usecases import ballot, records
+from deliberate.story import story
+from deliberate.tracking import parse_number
+from deliberate.usecases import ballot, records, tracking
 
 from .address import external_url
 from .i18n import current_lang
@@ -64,8 +68,38 @@ def matter_page(village: str, matter: str) -> Any:
     if m is None:
         abort(404)
     return render_template("public/matter.html", village=village, name=name, m=m,
-                           sittings=found.sittings_for(matter), percent=percent, yuan=yuan, Stage=Stage,
+                           chapters=story(found, matter), percent=percent, yuan=yuan, Stage=Stage,
                            today=now().date(), submissions=found.submissions)
+
+
+# A number is short; anything longer is refused before it is parsed, and said to be too long.
+_LONGEST_NUMBER = 40
+
+
+@bp.get("/p/<village>/lookup")
+def lookup_form(village: str) -> Any:
+    """The lookup form on the village's page: a number goes to its own page, to bookmark."""
+    name = village_or_404(village)
+    typed = (request.args.get("number") or "").strip()
+    number = parse_number(typed)
+    if number is not None:
+        return redirect(url_for("public.lookup", village=village, number=str(number)))
+    return render_template("public/lookup.html", village=village, name=name, typed=typed,
+                           too_long=len(typed) > _LONGEST_NUMBER, lookup=None), 400 if typed else 200
+
+
+@bp.get("/p/<village>/lookup/<path:number>")
+def lookup(village: str, number: str) -> Any:
+    """A submission's or objection's page by its number: what it says, when it is due, its answer."""
+    name = village_or_404(village)
+    if len(number) > _LONGEST_NUMBER:
+        return render_template("public/lookup.html", village=village, name=name, typed="",
+                               too_long=True, lookup=None), 400
+    found = tracking.look_up(store(), village, number, state(village))
+    status = 200 if found.found else 400 if found.miss is tracking.TrackingMiss.SHAPE else 404
+    return render_template("public/lookup.html", village=village, name=name, typed=number,
+                           too_long=False, lookup=found, wanted=parse_number(number),
+                           today=now().date()), status
 
 
 @bp.get("/p/<village>/m/<matter>/notice/<int:number>")

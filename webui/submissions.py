@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from deliberate import SubmissionStatus
 from deliberate.procedure import PROCEDURES, TERMINAL
-from deliberate.usecases import participation, records
+from deliberate.usecases import participation, records, tracking
 
 from .auth import current_account, require
 from .i18n import t
@@ -48,6 +48,7 @@ def public_ledger(village: str) -> Any:
     found = state(village)
     return render_template("submissions/public.html", village=village, name=name,
                            rows=_ledger_rows(found, status), status=status,
+                           numbers=tracking.numbers(store(), village),
                            matters=found.matters, SubmissionStatus=SubmissionStatus)
 
 
@@ -72,8 +73,11 @@ def lodge(village: str) -> Any:
     lodged = attempt(participation.lodge_submission, village, text, name=name, contact=contact, at=now())
     if lodged is REFUSED:
         return public_ledger(village), 400
-    flash(t("submission_lodged", id=lodged.id), "ok")
-    return redirect(url_for("submissions.public_ledger", village=village))
+    if lodged.number is None:
+        flash(t("submission_lodged", id=lodged.id), "ok")
+        return redirect(url_for("submissions.public_ledger", village=village))
+    flash(t("tracked_lodged", number=lodged.number, date=lodged.answer_by), "ok")
+    return redirect(url_for("public.lookup", village=village, number=str(lodged.number)))
 
 
 @bp.get("/v/<village>/submissions")
@@ -87,6 +91,7 @@ def clerk_ledger(village: str) -> Any:
     return render_template("submissions/clerk.html", village=village, name=name,
                            rows=_ledger_rows(found, status), status=status,
                            matters=found.matters, open_matters=open_matters,
+                           numbers=tracking.numbers(store(), village),
                            people=records.contacts(store(), village, "submission"),
                            SubmissionStatus=SubmissionStatus, today=now().date().isoformat(),
                            procedures=PROCEDURES)
@@ -110,7 +115,8 @@ def take_down(village: str) -> Any:
     lodged = attempt(participation.lodge_submission, village, text, name=name, contact=contact, at=now(),
                      received_on=received, recorded_by=account.person or account.username)
     if lodged is not REFUSED:
-        flash(t("submission_lodged", id=lodged.id), "ok")
+        flash(t("tracked_taken_down", number=lodged.number, date=lodged.answer_by) if lodged.number
+              else t("submission_lodged", id=lodged.id), "ok")
     return redirect(url_for("submissions.clerk_ledger", village=village))
 
 

@@ -32,10 +32,12 @@ from . import (
            roster,
            roster_preview,
            settings,
+           tracking,
 )
 from .common import Missing, NotFound, address, handle, is_database_error, sitting_of, state_of, village_name
 
 __all__ = ["Missing", "NotFound", "SqlRepository", "accounts", "address", "ballot", "cards", "demo", "hall", "handle",
            "is_database_error", "limits", "matters",
            "open_store", "participation", "records", "roster", "roster_preview", "settings", "sitting_of", "state_of",
+           "tracking",
            "village_name"]

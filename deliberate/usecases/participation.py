@@ -14,7 +14,9 @@ from deliberate.procedure import Stage
 from deliberate.store import SqlRepository
 from deliberate.store.private import ContactRecord
 from deliberate.submission import Channel
+from deliberate.tracking import TrackingNumber
 
+from . import tracking
 from .common import handle
 
 __all__ = ["Lodged", "answer_objection", "answer_submission", "lodge_objection", "lodge_submission",
@@ -23,9 +25,17 @@ __all__ = ["Lodged", "answer_objection", "answer_submission", "lodge_objection",
 
 @dataclass(frozen=True)
 class Lodged:
-    """What was lodged: its id (a submission's is short, for a villager to read out)."""
+    """What was lodged: its id in the record, and what the villager is given to follow it up —
+    its number and the day its answer is due (:mod:`deliberate.usecases.tracking`)."""
 
     id: str
+    number: TrackingNumber | None = None
+    answer_by: date | None = None
+
+
+def _given(store: SqlRepository, village: str, id: str, key: str) -> Lodged:
+    found = tracking.tracked(store, village, key)
+    return Lodged(id, found.number if found else None, found.answer_by if found else None)
 
 
 def lodge_objection(store: SqlRepository, village: str, matter: str, text: str, *,
@@ -35,7 +45,7 @@ def lodge_objection(store: SqlRepository, village: str, matter: str, text: str, 
     objection = f"o{at:%Y%m%d}-{secrets.token_hex(3)}"
     Ledger(village, store).handle(c.LodgeObjection(matter, objection, at.date(), text), at,
                                   side=[ContactRecord("objection", f"{matter}/{objection}", None, contact, at)])
-    return Lodged(objection)
+    return _given(store, village, objection, f"objection/{matter}/{objection}")
 
 
 def answer_objection(store: SqlRepository, village: str, matter: str, objection: str, *, answer: str,
@@ -57,7 +67,7 @@ def lodge_submission(store: SqlRepository, village: str, text: str, *, name: str
                                     recorded_by=recorded_by)
     Ledger(village, store).handle(command, at,
                                   side=[ContactRecord("submission", submission, name, contact, at)])
-    return Lodged(submission)
+    return _given(store, village, submission, f"submission/{submission}")
 
 
 def take_up_submission(store: SqlRepository, village: str, submission: str, matter: str, *, by: str,
