@@ -1,6 +1,6 @@
 """A village of 1,500 adults in 450 households and 10 villager groups, with a villagers' meeting
 convened and ready to run in the hall (issue 11 §3, "1,500 present"): for the crowd tests and
-bench/checkin_bench.py. Its accounts are the demo's usernames and password, for this village."""
+bench/checkin_bench.py. Its accounts (crowdchair, crowdclerk, …) have the demo's password."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from deliberate.testing import sample_roster
 __all__ = ["ACCOUNTS", "PASSWORD", "SITTING", "VILLAGE", "check_in_all", "crowd_app", "install_crowd"]
 
 VILLAGE, SITTING, PASSWORD = "crowd", "meeting", "demo1234"
-ACCOUNTS = (("chair", {"chair"}, "主持人", "p0001"), ("clerk", {"clerk"}, "村委文书", "p0002"),
-            ("counter", {"counter"}, "计票人", "p0009"), ("scrutineer", {"scrutineer"}, "监票人", "p0010"))
+ACCOUNTS = (("crowdchair", {"chair"}, "主持人", "p0001"), ("crowdclerk", {"clerk"}, "村委文书", "p0002"),
+            ("crowdcounter", {"counter"}, "计票人", "p0009"), ("crowdscrutineer", {"scrutineer"}, "监票人", "p0010"))
 CST = ZoneInfo("Asia/Shanghai")
 
 
