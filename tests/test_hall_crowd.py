@@ -50,7 +50,7 @@ def sitting(app):
 def test_the_crowd_is_1500_in_ten_villager_groups(app):
     found = attendance.attendance(app.extensions["deliberate"], VILLAGE, SITTING)
     assert (found.expected, found.present) == (1500, len(sitting(app).present))
-    assert [g.group for g in found.groups] == sorted(f"g{n}" for n in range(1, 11))
+    assert [g.group for g in found.groups] == [f"g{n}" for n in range(1, 11)]  # 2 before 10
     assert sum(g.expected for g in found.groups) == 1500
     assert sum(g.present for g in found.groups) == found.present
     assert found.found == () and not found.listed  # no search: no list

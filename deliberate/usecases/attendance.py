@@ -8,6 +8,7 @@ controls off the screen; these functions answer with counts and a bounded list i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -58,6 +59,12 @@ class Attendance:
     listed: bool  # ``found`` answers a search (or lists a small sitting's attendees)
 
 
+def _group_order(group: str | None) -> tuple[bool, tuple[tuple[int, str], ...]]:
+    """Groups in their natural order (2组 before 10组), the people in no group last."""
+    parts = re.findall(r"\d+|\D+", group or "")
+    return group is None, tuple((int(p), "") if p.isdigit() else (-1, p) for p in parts)
+
+
 def _matches(query: str, person: str, name: str) -> bool:
     """A roster number typed in any case, or part of a name."""
     return query.casefold() in person.casefold() or query in name
@@ -85,7 +92,7 @@ def attendance(store: SqlRepository, village: str, sitting: str, *, query: str =
                 and (group is None or in_group == group) and (only is None or person == only):
             picked.append(Attendee(person, name, in_group, here))
     picked.sort(key=lambda a: (a.present, a.name, a.person))
-    groups = tuple(GroupCount(g, e, p) for g, (e, p) in sorted(counts.items(), key=lambda i: (i[0] is None, i[0] or "")))
+    groups = tuple(GroupCount(g, e, p) for g, (e, p) in sorted(counts.items(), key=lambda i: _group_order(i[0])))
     return Attendance(groups, len(found.roster.attendees), len(found.present), query, group,
                       tuple(picked[:SHOWN]), max(0, len(picked) - SHOWN), listed)
 
