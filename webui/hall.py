@@ -69,7 +69,8 @@ def _console_model(village: str, sitting: str) -> dict[str, Any]:
     found, teller_q = model["sitting"], _arg("teller_q")
     return {**model, "crowd": attendance.attendance(store(), village, sitting, query=_arg("q"),
                                                     group=_arg("group") or None),
-            "teller_q": teller_q, "crowd_shown": attendance.SHOWN, "teller_search": len(found.roster.attendees) > attendance.WHOLE,
+            "teller_q": teller_q, "crowd_shown": attendance.SHOWN,
+            "teller_search": len(found.roster.attendees) > attendance.WHOLE,
             "teller_choices": attendance.teller_choices(store(), village, sitting, teller_q),
             "chosen": (found.counters, found.scrutineers)}
 
