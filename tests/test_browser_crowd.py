@@ -18,6 +18,7 @@ from crowd import ACCOUNTS, PASSWORD, SITTING, VILLAGE, check_in_all, install_cr
 from hall_server import hall_server
 from test_browser_projector import (  # noqa: F401 — browser is a fixture
     ARTIFACTS,
+    ROOT,
     SIZES,
     _axe,
     _check_screen,
@@ -75,8 +76,10 @@ def _login(browser, crowd, username, viewport=(1366, 768)):  # noqa: F811 — a 
 
 
 def _shot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    """The first screen, here and in docs/images/ (the clerk's guide shows it), and the whole page."""
+    for folder in (ARTIFACTS, ROOT / "docs" / "images"):
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"))
     page.screenshot(path=str(ARTIFACTS / f"{name}-full.png"), full_page=True)
 
 
