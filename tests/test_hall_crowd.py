@@ -170,6 +170,35 @@ def test_tellers_can_still_be_changed_to_anyone_present_until_a_card_count(app, 
     assert sitting(app).counters == ("p0009",)
 
 
+def test_a_chair_of_another_village_cannot_search_this_ones_attendees(app):
+    """An official of village B on the same server asks for village A's names: refused, by a 403
+    that lists nobody (the search reads names and groups, which stay within the village)."""
+    from webui.auth import add_account
+
+    store = app.extensions["deliberate"]
+    if "other" not in dict(store.villages()):
+        store.create_village("other", "别村")
+        add_account(store, "otherchair", PASSWORD, {"chair"}, "别村主持人", village="other")
+    rival = login(app, "otherchair")
+    for path in (f"{HALL}/attendees?q=p0001", f"{HALL}/attendees?group=g1", f"{HALL}/tellers/choices?teller_q=p",
+                 f"{HALL}?q=p0001"):
+        response = rival.get(path)
+        assert response.status_code == 403, path
+        assert "p0001" not in response.get_data(as_text=True).replace(path, "")
+
+
+def test_the_teller_dropdowns_name_nobody_outside_the_sitting(app, chair):
+    """Ids passed as "chosen" that are not attendees (made up, or of someone not summoned) are
+    not looked up and not offered."""
+    store = app.extensions["deliberate"]
+    part = chair.get(f"{HALL}/tellers/choices", query_string={"counter": ["p9999", "../x"], "scrutineer": "<b>"},
+                     headers=HX).get_data(as_text=True)
+    assert "p9999" not in part and "../x" not in part and "<b>" not in part
+    assert set(re.findall(r'<option value="([^"]*)"', part)) <= {"", *sitting(app).roster.attendees}
+    assert attendance.teller_choices(store, VILLAGE, SITTING, keep=["p9999"]) == \
+        attendance.teller_choices(store, VILLAGE, SITTING)
+
+
 def test_a_stranger_to_the_village_cannot_search_it(app):
     client = app.test_client()
     assert client.get(f"{HALL}/attendees?q=p0001").status_code in (302, 401, 403)
