@@ -76,7 +76,7 @@ def _console_model(village: str, sitting: str) -> dict[str, Any]:
 
 
 def _arg(name: str) -> str:
-    return (request.args.get(name) or "").strip()[:200]
+    return (request.args.get(name) or "").strip()
 
 
 def _door(village: str, sitting: str, person: str | None = None) -> Any:
