@@ -2,8 +2,8 @@
  *
  * A long explanation (a villagers' meeting of 1,500 with its households' alternative, a long
  * motion) can run below the screen's edge at 1024×768. After the page loads and after every poll's
- * swap, this narrows the text read aloud first (to 70 %), then the numbers (to 60 %), until the page
- * fits; a shorter result grows back. Sizes are set through the CSSOM (--fit-text, --fit-num on
+ * swap, this narrows the text read aloud (to 70 % at most) and the numbers (to 60 %) together until the
+ * page fits; a shorter result grows back. Sizes are set through the CSSOM (--fit-text, --fit-num on
  * <body>), which the page's policy allows; without it the sizes stay as screen.css has them.
  */
 (function () {
@@ -14,18 +14,14 @@
     return doc.scrollHeight <= window.innerHeight + 1 && doc.scrollWidth <= window.innerWidth + 1;
   }
 
-  function shrink(name, floor) {
-    for (var scale = 1; scale >= floor - 0.001; scale -= 0.05) {
-      body.style.setProperty(name, scale.toFixed(2));
-      if (fits()) { return true; }
-    }
-    return false;
-  }
-
   function fit() {
-    body.style.setProperty("--fit-text", "1");
-    body.style.setProperty("--fit-num", "1");
-    if (!fits() && !shrink("--fit-text", 0.7)) { shrink("--fit-num", 0.6); }
+    // The text read aloud and the numbers shrink together, step by step, the text to 70 % at
+    // least, the numbers to 60 %: neither gets tiny while the other stays huge.
+    for (var step = 0; step <= 8; step += 1) {
+      body.style.setProperty("--fit-text", Math.max(0.7, 1 - 0.05 * step).toFixed(2));
+      body.style.setProperty("--fit-num", Math.max(0.6, 1 - 0.05 * step).toFixed(2));
+      if (fits()) { return; }
+    }
   }
 
   fit();
