@@ -200,6 +200,12 @@ def test_the_teller_dropdowns_name_nobody_outside_the_sitting(app, chair):
         attendance.teller_choices(store, VILLAGE, SITTING)
 
 
+def test_who_may_not_check_people_in_sees_no_buttons(app):
+    counter = login(app, ACCOUNTS[2][0])  # a teller sees the console, but checks nobody in
+    page = counter.get(f"{HALL}/attendees?q=p0001").get_data(as_text=True)
+    assert '<li id="a-p0001"' in page and "<form" not in page
+
+
 def test_a_stranger_to_the_village_cannot_search_it(app):
     client = app.test_client()
     assert client.get(f"{HALL}/attendees?q=p0001").status_code in (302, 401, 403)

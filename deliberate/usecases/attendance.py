@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from deliberate.procedure import SittingState
 from deliberate.store import SqlRepository
 from deliberate.store.people import person_groups
 
@@ -57,6 +58,7 @@ class Attendance:
     found: tuple[Attendee, ...]
     more: int
     listed: bool  # ``found`` answers a search (or lists a small sitting's attendees)
+    checking_in: bool  # the sitting still takes check-ins and check-outs
 
 
 def _group_order(group: str | None) -> tuple[bool, tuple[tuple[int, str], ...]]:
@@ -94,7 +96,8 @@ def attendance(store: SqlRepository, village: str, sitting: str, *, query: str =
     picked.sort(key=lambda a: (a.present, a.name, a.person))
     groups = tuple(GroupCount(g, e, p) for g, (e, p) in sorted(counts.items(), key=lambda i: _group_order(i[0])))
     return Attendance(groups, len(found.roster.attendees), len(found.present), query, group,
-                      tuple(picked[:SHOWN]), max(0, len(picked) - SHOWN), listed)
+                      tuple(picked[:SHOWN]), max(0, len(picked) - SHOWN), listed,
+                      found.state in (SittingState.CONVENED, SittingState.IN_SESSION, SittingState.VOTING))
 
 
 def teller_choices(store: SqlRepository, village: str, sitting: str, query: str = "",
