@@ -29,6 +29,7 @@
         said.textContent = xhr.status + " " + xhr.statusText;
       }
       busy = false;
+      if (!queue.length && window.htmx) { window.htmx.trigger(document.body, "door-answered"); }  // the panel's quorum
       next();
     };
     xhr.onerror = function () {
@@ -38,6 +39,11 @@
     };
     xhr.send(data);
   }
+
+  // Leaving the console with scans not yet answered would lose them: the browser asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if (busy || queue.length) { event.preventDefault(); event.returnValue = ""; }
+  });
 
   form.addEventListener("submit", function (event) {
     if (!window.htmx) { return; }  // no htmx to show the answer: the plain form posts
