@@ -141,6 +141,15 @@ def test_the_chairs_controls_stay_on_the_first_screen_with_1500_present(crowd, b
     chair.fill("#teller_q", "p120")
     chair.wait_for_selector("#teller-selects option[value=p1200]", state="attached")
     assert chair.locator("select[name=counter] option").count() <= 1 + 2 + 30
+    chair.select_option("select[name=counter]", "p1200")
+    chair.click("#teller-form button[type=submit]")
+    chair.wait_for_selector("main > .flash.ok")
+    assert "已保存" in chair.inner_text("main > .flash.ok")
+    assert crowd.sitting.counters == ("p1200",)
+    # With that message above everything, the controls are still on the first screen.
+    for control in ("form[action$='/vote/open'] button", "form[action$='/adjourn'] button",
+                    "details.close-sitting summary"):
+        _on_first_screen(chair, control)
 
     chair.fill("#motion", MOTION)
     chair.click("form[action$='/vote/open'] button")
