@@ -84,8 +84,7 @@ def _door(village: str, sitting: str, person: str | None = None) -> Any:
     changed — the message, the counts by group, and the person's row in a search."""
     if request.headers.get("HX-Request") != "true":
         return _back(village, sitting)
-    crowd = attendance.attendance(store(), village, sitting, only=person) if person else \
-        attendance.attendance(store(), village, sitting)
+    crowd = attendance.attendance(store(), village, sitting, only=person)
     return render_template("hall/_door.html", village=village, sitting_id=sitting, crowd=crowd,
                            row=crowd.found[0] if person and crowd.found else None)
 
