@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from crowd import ACCOUNTS, PASSWORD, SITTING, VILLAGE, check_in_all, crowd_app
+from crowd import ACCOUNTS, PASSWORD, SITTING, VILLAGE, check_in_all, crowd_app, install_crowd
 
 from deliberate import Ledger
 from deliberate.store.people import person_groups
@@ -212,3 +212,22 @@ def test_a_stranger_to_the_village_cannot_search_it(app):
     assert client.get(f"{HALL}/tellers/choices?teller_q=p").status_code in (302, 401, 403)
     clerk = login(app, ACCOUNTS[1][0])  # a clerk checks people in but appoints no tellers
     assert clerk.get(f"{HALL}/tellers/choices?teller_q=p").status_code == 403
+
+
+def test_counts_and_search_on_each_database(store_url):
+    """The same counts and search on SQLite and PostgreSQL ("group" is a reserved word in SQL)."""
+    from deliberate.store import open_store
+
+    store = open_store(store_url)
+    try:
+        install_crowd(store, adults=120, households=40, groups=4)
+        check_in_all(store, [f"p{n:04d}" for n in range(1, 61)])
+        found = attendance.attendance(store, VILLAGE, SITTING, query="p000")
+        assert [(g.group, g.expected) for g in found.groups] == [(f"g{n}", 30) for n in range(1, 5)]
+        assert found.present == 60 and sum(g.present for g in found.groups) == 60
+        assert {a.person for a in found.found} == {f"p{n:04d}" for n in range(1, 10)}
+        offered = [p for p, _ in attendance.teller_choices(store, VILLAGE, SITTING, "p011")]
+        assert offered[:2] == sorted(["p0009", "p0010"], key=lambda p: person_groups(store.engine, VILLAGE)[p][0])
+        assert set(offered[2:]) == {f"p{n:04d}" for n in range(110, 120)}
+    finally:
+        store.engine.dispose()
