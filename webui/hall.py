@@ -130,7 +130,7 @@ def teller_choices(village: str, sitting: str) -> Any:
     """The two teller dropdowns narrowed to the names a search finds, keeping what is chosen."""
     chosen = (request.args.getlist("counter")[:3], request.args.getlist("scrutineer")[:3])
     choices = attendance.teller_choices(store(), village, sitting, _arg("teller_q"), keep=chosen[0] + chosen[1])
-    return render_template("hall/_teller_selects.html", teller_choices=choices, chosen=chosen)
+    return render_template("hall/_teller_selects.html", teller_choices=choices, chosen=chosen, announce=True)
 
 
 @bp.get("/panel")
