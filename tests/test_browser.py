@@ -143,6 +143,9 @@ def test_a_chair_runs_a_whole_sitting_in_chinese(server, browser):
         chair.fill("#who", person)
         chair.click("form[action$='/check-in'] button")
     chair.wait_for_selector("text=已签到")
+    # The console's script sends the scans one after another: wait for the last answer's count.
+    chair.wait_for_function("() => document.querySelector('#counts tfoot td:nth-of-type(2)').innerText.trim() === '24'")
+    chair.wait_for_selector("text=已达到法定人数")  # the panel, refreshed when the last answer came
     assert "符合法定人数" in chair.content() or "已达到法定人数" in chair.content()
     chair.fill("#motion", "审议《修建灌溉水渠方案》")
     chair.click("form[action$='/vote/open'] button")

@@ -121,9 +121,10 @@ def is_card(text: str) -> bool:
     return cards.card_code(text) is not None or "/card#" in text
 
 
-def check_in(village: str, sitting: str, text: str) -> Any:
-    """Check in the holder of the card scanned at the door (webui.hall.check_in hands it here);
-    a card of another village, a revoked or an unknown one is named as such."""
+def check_in(village: str, sitting: str, text: str) -> str | None:
+    """Check in the holder of the card scanned at the door (webui.hall.check_in hands it here and
+    answers as for any check-in); a card of another village, a revoked or an unknown one is named
+    as such. Returns the person checked in, if any."""
     done = attempt(cards.check_in_by_card, _key(), village, sitting, text, now())
     if done is REFUSED:
         pass
@@ -135,7 +136,8 @@ def check_in(village: str, sitting: str, text: str) -> Any:
         flash(t("card_unknown_at_door", code=cards.spaced(cards.card_code(text) or text[-16:])), "error")
     else:
         flash(t("checked_in", name=done.checked.name), "ok")
-    return redirect(url_for("hall.console", village=village, sitting=sitting))
+        return done.checked.person
+    return None
 
 
 @bp.post("/v/<village>/s/<sitting>/cards/release")

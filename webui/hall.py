@@ -13,7 +13,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from deliberate.errors import DeliberateError
 from deliberate.procedure import SittingState
 from deliberate.tally import Tally
-from deliberate.usecases import hall
+from deliberate.usecases import attendance, hall
 
 from .address import external_url
 from .auth import PERMISSIONS, current_account, require
@@ -61,8 +61,34 @@ def view_model(village: str, sitting_id: str) -> dict[str, Any]:
             "vote": view.vote, "agenda": list(view.agenda), "present": list(view.present),
             "SittingState": SittingState, "teller_notes": _teller_notes(view.names, counters, scrutineers),
             "tellers_named": (_named(view.names, view.sitting.counters), _named(view.names, view.sitting.scrutineers)),
-            "attendees_by_name": sorted(view.sitting.roster.attendees, key=lambda p: (view.names.get(p, p), p)),
             "form": {}}
+
+
+def _console_model(village: str, sitting: str) -> dict[str, Any]:
+    """The console: the polled panel's model, the attendance counted by villager group with what a
+    search (``?q=…&group=…``) found, and the teller dropdowns' few names (``?teller_q=…``)."""
+    model = view_model(village, sitting)
+    found, teller_q = model["sitting"], _arg("teller_q")
+    return {**model, "crowd": attendance.attendance(store(), village, sitting, query=_arg("q"),
+                                                    group=_arg("group") or None),
+            "teller_q": teller_q, "crowd_shown": attendance.SHOWN,
+            "teller_search": len(found.roster.attendees) > attendance.WHOLE,
+            "teller_choices": attendance.teller_choices(store(), village, sitting, teller_q),
+            "chosen": (found.counters, found.scrutineers)}
+
+
+def _arg(name: str) -> str:
+    return (request.args.get(name) or "").strip()
+
+
+def _door(village: str, sitting: str, person: str | None = None) -> Any:
+    """After a check-in or out: the console again; or, asked by the console's script, only what
+    changed — the message, the counts by group, and the person's row in a search."""
+    if request.headers.get("HX-Request") != "true":
+        return _back(village, sitting)
+    crowd = attendance.attendance(store(), village, sitting, only=person)
+    return render_template("hall/_door.html", village=village, sitting_id=sitting, crowd=crowd,
+                           row=crowd.found[0] if person and crowd.found else None)
 
 
 def _named(names: dict[str, str], people: Any) -> str:
@@ -89,7 +115,24 @@ def _teller_notes(names: dict[str, str], *roles: hall.TellerLogins) -> list[str]
 @bp.get("")
 @require("hall.view")
 def console(village: str, sitting: str) -> Any:
-    return render_template("hall/console.html", **view_model(village, sitting))
+    return render_template("hall/console.html", **_console_model(village, sitting))
+
+
+@bp.get("/attendees")
+@require("hall.view")
+def attendees(village: str, sitting: str) -> Any:
+    """The console's search among the attendees (a name, a number, a villager group): a few rows."""
+    crowd = attendance.attendance(store(), village, sitting, query=_arg("q"), group=_arg("group") or None)
+    return render_template("hall/_attendees.html", village=village, sitting_id=sitting, crowd=crowd)
+
+
+@bp.get("/tellers/choices")
+@require("hall.chair")
+def teller_choices(village: str, sitting: str) -> Any:
+    """The two teller dropdowns narrowed to the names a search finds, keeping what is chosen."""
+    chosen = (request.args.getlist("counter")[:3], request.args.getlist("scrutineer")[:3])
+    choices = attendance.teller_choices(store(), village, sitting, _arg("teller_q"), keep=chosen[0] + chosen[1])
+    return render_template("hall/_teller_selects.html", teller_choices=choices, chosen=chosen, announce=True)
 
 
 @bp.get("/panel")
@@ -113,13 +156,13 @@ def cards(village: str, sitting: str) -> Any:
 def check_in(village: str, sitting: str) -> Any:
     query = _text("who")
     if is_card(query):  # a voter card (选民卡), kept from sitting to sitting: webui.cards
-        return card_check_in(village, sitting, query)
+        return _door(village, sitting, card_check_in(village, sitting, query))
     card = _scanned_card(query)
     if card is not None and card[:2] != (village, sitting):
         # A valid card, but for another sitting (or village): say so, rather than "nobody found".
         key = "card_other_sitting" if card[0] == village else "card_other_village"
         flash(t(key, name=person_names(card[0]).get(card[2], "") if card[0] == village else ""), "error")
-        return _back(village, sitting)
+        return _door(village, sitting)
     done = attempt(hall.check_in, village, sitting, card[2] if card else query, now())
     if done is REFUSED:
         pass
@@ -129,7 +172,7 @@ def check_in(village: str, sitting: str) -> Any:
         flash(t("ambiguous", query=done.query, candidates="、".join(done.candidates)), "error")
     else:
         flash(t("nobody_found", query=done.query), "error")
-    return _back(village, sitting)
+    return _door(village, sitting, done.person if done else None)
 
 
 def _scanned_card(text: str) -> tuple[str, str, str] | None:
@@ -147,7 +190,7 @@ def check_out(village: str, sitting: str) -> Any:
     name = attempt(hall.check_out, village, sitting, _text("person"), now())
     if name is not REFUSED:
         flash(t("checked_out", name=name), "ok")
-    return _back(village, sitting)
+    return _door(village, sitting, _text("person") if name is not REFUSED else None)
 
 
 @bp.post("/open")
@@ -236,7 +279,7 @@ def minutes(village: str, sitting: str) -> Any:
         return _back(village, sitting)
     # Refused: the console again, with everything the clerk typed still in the form.
     flash(t("minutes_kept"), "error")
-    model = {**view_model(village, sitting), "form": request.form}
+    model = {**_console_model(village, sitting), "form": request.form}
     return render_template("hall/console.html", **model), 422
 
 

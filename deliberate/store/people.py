@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 
 from .models import PersonRow
 
-__all__ = ["person_name", "person_names"]
+__all__ = ["person_groups", "person_name", "person_names"]
 
 _P = PersonRow.__table__
 
@@ -16,6 +16,14 @@ def person_names(engine: Engine, village: str) -> dict[str, str]:
     """Everyone's name by id: one narrow query, not the whole roster."""
     with engine.connect() as conn:
         return dict(conn.execute(select(_P.c.id, _P.c.name).where(_P.c.village == village)).all())
+
+
+def person_groups(engine: Engine, village: str) -> dict[str, tuple[str, str | None]]:
+    """Everyone's (name, villager group) by id: what the console counts and searches a crowd by
+    (one narrow query, like :func:`person_names`)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(_P.c.id, _P.c.name, _P.c.group).where(_P.c.village == village))
+        return {person: (name, group) for person, name, group in rows}
 
 
 def person_name(engine: Engine, village: str, person: str) -> str | None:
