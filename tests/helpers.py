@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import uuid
+from contextlib import closing, suppress
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from deliberate import Ledger
 from deliberate.demo import DEMO_CONTACTS, Driver
@@ -31,14 +40,116 @@ def demo_app(database, **config):
 
 def demo_app_at(url, **config):
     """The web app on the empty database at ``url`` (SQLite or PostgreSQL) with the demo village
-    installed."""
+    installed.
+
+    Installing the demo writes about a thousand entries (seconds, more on PostgreSQL), so it is
+    installed once per process and backend (see :func:`_demo_template`) and the database at
+    ``url`` starts as a copy of that one: a fresh file or database, the same bytes or rows an
+    install makes. ``ensure_demo`` still runs on it, as on a real restart, and finds it there."""
 
     from webui import create_app
     from webui.demo import ensure_demo
 
+    _copy_demo(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": url, "TESTING": True, **config})
     ensure_demo(app.extensions["deliberate"])
     return app
+
+
+# The installed demo, per backend: (made at, what to copy). Its story ends on the day it was made
+# and its live sitting is convened at that moment, so a copy is at most TEMPLATE_AGE old and never
+# from another day (in the demo's time zone); past that, the demo is installed afresh.
+TEMPLATE_AGE = timedelta(minutes=20)
+_TEMPLATES: dict[str, tuple[datetime, str]] = {}
+
+
+def _demo_template(backend: str, make) -> str:
+    made = _TEMPLATES.get(backend)
+    now = datetime.now(CST)
+    if made is None or now - made[0] > TEMPLATE_AGE or made[0].date() != now.date():
+        _TEMPLATES[backend] = (now, make())
+    return _TEMPLATES[backend][1]
+
+
+def _install(url: str) -> None:
+    """The demo installed at ``url`` as demo_app_at did before copies, then every connection
+    closed (a template database must have none; a file is then complete without its WAL)."""
+    from webui import create_app
+    from webui.demo import ensure_demo
+
+    store = create_app({"DATABASE_URL": url, "SECRET_KEY": url, "TESTING": True}).extensions["deliberate"]
+    ensure_demo(store)
+    store.close()
+
+
+def _copy_demo(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        target = Path(url.removeprefix("sqlite:///"))
+        if target.exists() and target.stat().st_size:
+            raise AssertionError(f"demo_app_at wants an empty database, not {target}")
+        shutil.copyfile(_demo_template("sqlite", _sqlite_template), target)
+    elif url.startswith("postgresql"):
+        _pg_from_template(url, _demo_template("postgresql", lambda: _pg_template(url)))
+    else:
+        raise AssertionError(f"no demo template for {url}")
+
+
+def _sqlite_template() -> str:
+    """A file with the demo installed, compacted into one file (no WAL) by VACUUM INTO."""
+    folder = Path(tempfile.mkdtemp(prefix="deliberate-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    made, template = folder / "installed.sqlite3", folder / "template.sqlite3"
+    _install(f"sqlite:///{made}")
+    with closing(sqlite3.connect(made)) as conn:
+        conn.execute("VACUUM INTO ?", (str(template),))
+    return str(template)
+
+
+def _pg_admin(url: str) -> tuple[str, str]:
+    """Where to connect (psycopg) to create and drop databases — the tests' own database, as
+    tests/conftest.py does — and the name of the database at ``url``."""
+    base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
+    admin = os.environ.get("DELIBERATE_TEST_PG_URL", f"{base}/postgres")
+    return admin.replace("postgresql+psycopg://", "postgresql://"), name
+
+
+def _pg_template(url: str) -> str:
+    """A database (dropped when the process ends) with the demo installed, on ``url``'s server."""
+    import psycopg
+
+    admin, _ = _pg_admin(url)
+    name = f"deliberate_demo_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    atexit.register(_pg_drop, admin, name)
+    _install(url.rsplit("/", 1)[0] + "/" + name)
+    with psycopg.connect(admin, autocommit=True) as conn:  # nor autovacuum, which would block copies
+        conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+    return name
+
+
+def _pg_from_template(url: str, template: str) -> None:
+    """Make the (empty) database at ``url`` again, as a copy of ``template``."""
+    import psycopg
+
+    admin, name = _pg_admin(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        for attempt in range(40):  # a template in use (an autovacuum worker's last round) cannot be copied
+            try:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
+
+
+def _pg_drop(admin: str, name: str) -> None:
+    import psycopg
+
+    with suppress(psycopg.Error), psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def demo_driver(app):
