@@ -43,37 +43,20 @@ def demo_app_at(url, **config):
     installed.
 
     Installing the demo writes about a thousand entries (seconds, more on PostgreSQL), so it is
-    installed once per process and backend (see :func:`_demo_template`) and the database at
-    ``url`` starts as a copy of that one: a fresh file or database, the same bytes or rows an
-    install makes. ``ensure_demo`` still runs on it, as on a real restart, and finds it there."""
+    installed once per process and backend and the database at ``url`` starts as a copy of that
+    one (:func:`copy_of`). ``ensure_demo`` still runs on it, as on a real restart, and finds it."""
 
     from webui import create_app
     from webui.demo import ensure_demo
 
-    _copy_demo(url)
+    copy_of(url, "webui-demo", _install_demo)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": url, "TESTING": True, **config})
     ensure_demo(app.extensions["deliberate"])
     return app
 
 
-# The installed demo, per backend: (made at, what to copy). Its story ends on the day it was made
-# and its live sitting is convened at that moment, so a copy is at most TEMPLATE_AGE old and never
-# from another day (in the demo's time zone); past that, the demo is installed afresh.
-TEMPLATE_AGE = timedelta(minutes=20)
-_TEMPLATES: dict[str, tuple[datetime, str]] = {}
-
-
-def _demo_template(backend: str, make) -> str:
-    made = _TEMPLATES.get(backend)
-    now = datetime.now(CST)
-    if made is None or now - made[0] > TEMPLATE_AGE or made[0].date() != now.date():
-        _TEMPLATES[backend] = (now, make())
-    return _TEMPLATES[backend][1]
-
-
-def _install(url: str) -> None:
-    """The demo installed at ``url`` as demo_app_at did before copies, then every connection
-    closed (a template database must have none; a file is then complete without its WAL)."""
+def _install_demo(url: str) -> None:
+    """The demo installed at ``url`` as the web app installs it, with its accounts."""
     from webui import create_app
     from webui.demo import ensure_demo
 
@@ -82,27 +65,44 @@ def _install(url: str) -> None:
     store.close()
 
 
-def _copy_demo(url: str) -> None:
-    if url.startswith("sqlite:///"):
+# What copy_of made, by name and backend: (made at, the template, what ``install`` returned). The
+# demo's story ends on the day it is installed and its live sitting is convened at that moment, so
+# a copy is at most TEMPLATE_AGE old and never from another day (in the demo's time zone); past
+# that, the template is made afresh.
+TEMPLATE_AGE = timedelta(minutes=20)
+_TEMPLATES: dict[tuple[str, str], tuple[datetime, str, object]] = {}
+
+
+def copy_of(url: str, name: str, install):
+    """Make the empty database at ``url`` (a SQLite file not yet there or empty, or a PostgreSQL
+    database with nothing in it) a copy of the database ``install(url)`` makes, and return what
+    ``install`` returned. ``install`` runs once per process, backend and ``name``, into a template
+    (a file, or a database dropped when the process ends), and must close its connections."""
+    backend = "sqlite" if url.startswith("sqlite:///") else "postgresql"
+    now = datetime.now(CST)
+    made = _TEMPLATES.get((name, backend))
+    if made is None or now - made[0] > TEMPLATE_AGE or made[0].date() != now.date():
+        template, result = (_sqlite_template if backend == "sqlite" else _pg_template)(url, install)
+        made = _TEMPLATES[(name, backend)] = (now, template, result)
+    if backend == "sqlite":
         target = Path(url.removeprefix("sqlite:///"))
         if target.exists() and target.stat().st_size:
-            raise AssertionError(f"demo_app_at wants an empty database, not {target}")
-        shutil.copyfile(_demo_template("sqlite", _sqlite_template), target)
-    elif url.startswith("postgresql"):
-        _pg_from_template(url, _demo_template("postgresql", lambda: _pg_template(url)))
+            raise AssertionError(f"a copy goes to an empty database, not {target}")
+        shutil.copyfile(made[1], target)
     else:
-        raise AssertionError(f"no demo template for {url}")
+        _pg_from_template(url, made[1])
+    return made[2]
 
 
-def _sqlite_template() -> str:
-    """A file with the demo installed, compacted into one file (no WAL) by VACUUM INTO."""
-    folder = Path(tempfile.mkdtemp(prefix="deliberate-demo-"))
+def _sqlite_template(url: str, install) -> tuple[str, object]:
+    """A file made by ``install``, compacted into one file (no WAL) by VACUUM INTO."""
+    folder = Path(tempfile.mkdtemp(prefix="deliberate-template-"))
     atexit.register(shutil.rmtree, folder, True)
     made, template = folder / "installed.sqlite3", folder / "template.sqlite3"
-    _install(f"sqlite:///{made}")
+    result = install(f"sqlite:///{made}")
     with closing(sqlite3.connect(made)) as conn:
         conn.execute("VACUUM INTO ?", (str(template),))
-    return str(template)
+    return str(template), result
 
 
 def _pg_admin(url: str) -> tuple[str, str]:
@@ -113,8 +113,8 @@ def _pg_admin(url: str) -> tuple[str, str]:
     return admin.replace("postgresql+psycopg://", "postgresql://"), name
 
 
-def _pg_template(url: str) -> str:
-    """A database (dropped when the process ends) with the demo installed, on ``url``'s server."""
+def _pg_template(url: str, install) -> tuple[str, object]:
+    """A database (dropped when the process ends) made by ``install``, on ``url``'s server."""
     import psycopg
 
     admin, _ = _pg_admin(url)
@@ -122,10 +122,10 @@ def _pg_template(url: str) -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     atexit.register(_pg_drop, admin, name)
-    _install(url.rsplit("/", 1)[0] + "/" + name)
+    result = install(url.rsplit("/", 1)[0] + "/" + name)
     with psycopg.connect(admin, autocommit=True) as conn:  # nor autovacuum, which would block copies
         conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-    return name
+    return name, result
 
 
 def _pg_from_template(url: str, template: str) -> None:
