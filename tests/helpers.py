@@ -55,6 +55,11 @@ def demo_app_at(url, **config):
     return app
 
 
+def demo_database(path) -> None:
+    """A SQLite file at ``path`` (not there yet) with the demo village, as a copy."""
+    copy_of(f"sqlite:///{path}", "webui-demo", _install_demo)
+
+
 def _install_demo(url: str) -> None:
     """The demo installed at ``url`` as the web app installs it, with its accounts."""
     from webui import create_app
