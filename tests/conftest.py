@@ -1,4 +1,4 @@
-"""Fixtures shared by the store's tests: a database URL for each backend.
+"""Fixtures shared by the store's tests: a database URL for each backend; cheap password hashes.
 
 SQLite always runs. PostgreSQL runs when ``DELIBERATE_TEST_PG_URL`` names a server we can reach
 (``scripts/test.sh`` starts the machine's cluster and sets it); each test gets a fresh database.
@@ -10,6 +10,14 @@ import os
 import uuid
 
 import pytest
+
+import webui.auth
+
+# Officials' passwords, in this process only, hashed with scrypt at N = 2**10 instead of werkzeug's
+# 2**15: the suite makes and checks thousands of them, at a tenth of a second each otherwise. The
+# production value is a module constant nothing else can change (see webui/auth.py);
+# tests/test_suite_settings.py checks that a fresh interpreter still has it.
+webui.auth.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 PG_ENV = "DELIBERATE_TEST_PG_URL"
 

@@ -43,9 +43,18 @@ class HallServer:
 @contextmanager
 def hall_server(tmp_path: Path, *args: str, env: dict[str, str] | None = None, wait_for: str = "Ctrl+C"):
     """The hall server with the demo village, its console output read as it comes. Starts when
-    the banner is out (``wait_for``) and the port answers on 127.0.0.1."""
+    the banner is out (``wait_for``) and the port answers on 127.0.0.1.
+
+    The instance's database starts as a copy of the demo (tests/helpers.py), which the server
+    finds there as on any restart — the same banner, and seconds less per server; the install
+    into an empty instance is what tests/test_browser.py's server and test_cli's demo run."""
+    from helpers import demo_database
+
     instance = tmp_path / "hall-instance"
     instance.mkdir(exist_ok=True)
+    database = instance / "deliberate.sqlite3"
+    if "--no-demo" not in args and "DELIBERATE_DATABASE_URL" not in (env or {}) and not database.exists():
+        demo_database(database)
     port = free_port()
     environment = {**os.environ, "DELIBERATE_INSTANCE": str(instance), **(env or {})}
     environment.pop("DELIBERATE_DATABASE_URL", None)

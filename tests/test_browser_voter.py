@@ -184,8 +184,15 @@ def test_without_javascript_the_form_still_votes_and_lands_on_the_confirmation(c
     page = context.new_page()
     page.goto(links[0])
     page.click("button.choice.oppose")
+    # The form's answer is a redirect to the page's #confirm: wait for that page to have loaded
+    # (the browser scrolls to the fragment as layout settles; on a loaded machine, measuring as soon
+    # as the text shows could catch the page before its scroll), then measure.
+    page.wait_for_url("**#confirm")
+    page.wait_for_load_state("load")
     page.wait_for_selector("text=您的选择已记录：反对")
     assert page.url.endswith("#confirm")
+    page.wait_for_function("(h) => { const r = document.querySelector('#confirm').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < h / 3; }", arg=PHONE["height"], timeout=10_000)
     box = page.locator("#confirm").bounding_box()
     assert 0 <= box["y"] < PHONE["height"] / 3, box
     context.close()

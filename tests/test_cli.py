@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import copy_of
 from sqlalchemy import text
 
 from deliberate.cli import main
@@ -24,7 +25,21 @@ def run(store_url):
         prefix = ["--db", store_url] + (["--lang", lang] if lang else [])
         return runner.invoke(main, [*prefix, *args], catch_exceptions=False)
     invoke.url = store_url
+    # What ``deliberate demo`` installs, as a copy (tests/helpers.py): for the tests that start
+    # from the demo; test_db_upgrade_and_demo runs the command itself.
+    invoke.with_demo = lambda: copy_of(store_url, "cli-demo", _install_demo)
     return invoke
+
+
+def _install_demo(url: str) -> None:
+    """The demo as ``deliberate demo`` installs it with its defaults (village demo, 示范村, now)."""
+    from datetime import datetime, timedelta, timezone
+
+    from deliberate.usecases import demo, open_store
+
+    store = open_store(url)
+    assert demo.install_demo(store, datetime.now(timezone(timedelta(hours=8))), village="demo", name="示范村").new
+    store.close()
 
 
 def one_line_error(result) -> str:
@@ -128,7 +143,7 @@ def test_a_large_roster_shows_progress(run, tmp_path):
 
 
 def test_export_jsonl_and_csv(run, tmp_path):
-    run("demo")
+    run.with_demo()
     log = tmp_path / "demo.jsonl"
     result = run("export", "--village", "demo", "--format", "jsonl", "--output", str(log))
     assert result.exit_code == 0 and "条记录" in result.output
@@ -165,7 +180,7 @@ def _tamper(url: str, statement: str) -> None:
     ("UPDATE log_entry SET height = height + 100000 WHERE height = 12", 12),
 ])
 def test_tampering_with_any_stored_row_is_caught(run, statement, height):
-    run("demo")
+    run.with_demo()
     _tamper(run.url, statement)
     result = run("verify")
     assert result.exit_code == 1
@@ -176,7 +191,7 @@ def test_tampering_with_any_stored_row_is_caught(run, statement, height):
 
 
 def test_verify_a_tampered_file_and_a_checkpoint(run, tmp_path):
-    run("demo")
+    run.with_demo()
     log = tmp_path / "demo.jsonl"
     run("export", "--village", "demo", "-o", str(log))
     lines = log.read_text(encoding="utf-8").splitlines()
@@ -214,7 +229,7 @@ def test_an_unreachable_database_is_one_line():
 
 
 def test_db_rebuild_rewrites_the_projections(run):
-    run("demo")
+    run.with_demo()
     engine = make_engine(run.url)
     ballots = "select village, sitting, vote, voter, choice, height from ballot order by 1, 2, 3, 4"
     with engine.begin() as conn:

@@ -6,18 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import demo_app
 
 from deliberate import Ledger, from_jsonl, verify
 from deliberate.record import Checkpoint
-from webui import create_app
-from webui.demo import ensure_demo
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     path = tmp_path_factory.mktemp("public") / "p.sqlite3"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "p", "TESTING": True})
-    ensure_demo(app.extensions["deliberate"])
+    app = demo_app(path, SECRET_KEY="p")
     client = app.test_client()
     client.ledger = Ledger("demo", app.extensions["deliberate"])
     return client

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from helpers import copy_of
 
 from deliberate import InvalidInput, Ledger
 from deliberate.errors import DeliberateError, InvalidRule, NotFound
@@ -35,10 +36,18 @@ NOW = datetime(2026, 11, 24, 9, tzinfo=CST)
 def store(store_url):
     """The demo village, installed through its use case: its live sitting is convened, with two
     supervisors appointed as tellers, and not yet open."""
-    found = open_store(store_url)
-    installed = demo.install_demo(found, NOW, secret=b"usecases")
+    installed = copy_of(store_url, "usecases-demo", _install_demo)  # installed once, copied
     assert installed.new and installed.people == 380 and installed.checkpoint.height > 100
+    found = open_store(store_url)
+    assert Ledger("demo", found).checkpoint == installed.checkpoint
     return found
+
+
+def _install_demo(url: str) -> demo.DemoVillage:
+    found = open_store(url)
+    installed = demo.install_demo(found, NOW, secret=b"usecases")
+    found.close()
+    return installed
 
 
 def _height(store) -> int:

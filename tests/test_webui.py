@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import demo_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,10 +22,7 @@ VILLAGE, SITTING = "demo", "live"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "web.sqlite3"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret",
-                      "TESTING": True, "WTF_CSRF_ENABLED": True})
-    ensure_demo(app.extensions["deliberate"])
-    return app
+    return demo_app(path, SECRET_KEY="test-secret", WTF_CSRF_ENABLED=True)
 
 
 def csrf(client, path="/login"):
@@ -236,9 +234,7 @@ def test_vendored_htmx_is_the_pinned_file():
 def live_app(tmp_path_factory):
     """A second app whose sitting is open, with people present and a vote running."""
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret-2",
-                      "TESTING": True})
-    ensure_demo(app.extensions["deliberate"])
+    app = demo_app(path, SECRET_KEY="test-secret-2")
     chair, clerk = login(app, "chair"), login(app, "clerk")
     post(chair, f"{HALL}/open")
     for person in sorted(state(app).sittings[SITTING].roster.voters)[:30]:
@@ -292,9 +288,7 @@ def test_matters_create_timeline_and_schedule_with_notice_checked(tmp_path):
     from deliberate.demo import Driver
     from deliberate.store.roster import load_roster
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "m",
-                      "TESTING": True})
-    ensure_demo(app.extensions["deliberate"])
+    app = demo_app(tmp_path / "m.sqlite3", SECRET_KEY="m")
     clerk = login(app, "clerk")
     page = clerk.get(f"/v/{VILLAGE}/m")
     assert page.status_code == 200 and "新建议题" in page.get_data(as_text=True)

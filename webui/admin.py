@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from werkzeug.security import generate_password_hash
 
 from deliberate.profiles import Profile
 from deliberate.usecases import accounts as acc
 from deliberate.usecases import roster as rosters
 from deliberate.usecases import settings as village_settings_
 
-from .auth import ROLES, current_account, require, utc_now
+from .auth import ROLES, current_account, hash_password, require, utc_now
 from .i18n import t
 from .services import REFUSED, attempt, now, store, village_or_404
 
@@ -195,7 +194,7 @@ def accounts(village: str) -> Any:
         flash(t("bad_account"), "error")
         return _page(village, 422)
     try:
-        acc.create_account(store(), username, password_hash=generate_password_hash(password), roles=roles,
+        acc.create_account(store(), username, password_hash=hash_password(password), roles=roles,
                            display_name=display_name, village=village, person=person, at=utc_now())
     except acc.AccountExists:
         flash(t("account_taken"), "error")
@@ -213,7 +212,7 @@ def password(village: str, username: str) -> Any:
     if new is None:
         flash(t("bad_password"), "error")
         return _page(village, 422)
-    if not acc.set_password(store(), username, generate_password_hash(new), village=village):
+    if not acc.set_password(store(), username, hash_password(new), village=village):
         abort(404)
     flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))

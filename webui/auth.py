@@ -1,12 +1,12 @@
 """Officials' accounts: login, sessions, roles, and the one table that says which role may do what.
 
-Passwords are hashed (werkzeug's scrypt). A login is a row in the store (``login_session``): the
-signed cookie carries only its random token, so logging out — or a new password, or deactivation —
-ends the session on the server, and a copied cookie dies with it. Login attempts are counted in the
-store per (username, address) and per address, the same in every worker process, and never per
-username alone: nobody can lock the chair out from the chair's own address. Views declare the
-permission they need with :func:`require`; the table :data:`PERMISSIONS` is the only place that
-maps permissions to roles, so the authorisation matrix test can read it.
+Passwords are hashed (werkzeug's scrypt, at :data:`PASSWORD_HASH_METHOD`). A login is a row in the
+store (``login_session``): the signed cookie carries only its random token, so logging out — or a
+new password, or deactivation — ends the session on the server, and a copied cookie dies with it.
+Login attempts are counted in the store per (username, address) and per address, the same in every
+worker process, and never per username alone: nobody can lock the chair out from the chair's own
+address. Views declare the permission they need with :func:`require`; the table :data:`PERMISSIONS`
+is the only place that maps permissions to roles, so the authorisation matrix test can read it.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from deliberate.usecases.accounts import AccountExists, LoginLimits, StoredAccou
 from .i18n import t
 from .limits import client_address, utc_now
 
-__all__ = ["LIMITS", "PERMISSIONS", "ROLES", "Account", "add_account", "bp", "current_account", "require",
-           "same_site_path", "utc_now"]
+__all__ = ["LIMITS", "PASSWORD_HASH_METHOD", "PERMISSIONS", "ROLES", "Account", "add_account", "bp",
+           "current_account", "hash_password", "require", "same_site_path", "utc_now"]
 
 ROLES = ("admin", "chair", "clerk", "counter", "scrutineer", "supervisor")
 
@@ -55,6 +55,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "objections.answer": frozenset({"supervisor"}),
     "admin": frozenset({"admin"}),
 }
+
+# How new passwords are hashed: werkzeug's scrypt at its default work factor (N = 2**15, about a
+# tenth of a second). Deliberately a module constant, not a setting: no configuration key,
+# environment variable or command-line option reaches it, so no server can be started with weak
+# hashes by mistake. Only the test suite lowers it, for its own process (tests/conftest.py), where
+# thousands of logins would otherwise spend minutes hashing; a stored hash names its own work
+# factor, so checking a password follows whatever made it.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    """A stored hash of ``password`` (see :data:`PASSWORD_HASH_METHOD`)."""
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
 
 # Five tries for one username from one address, twenty from one address, in fifteen minutes.
 LIMITS = LoginLimits()
@@ -92,7 +106,7 @@ def add_account(store: Any, username: str, password: str, roles: set[str] | froz
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ValueError(f"roles must be some of {', '.join(ROLES)}")
-    fields = {"password_hash": generate_password_hash(password), "roles": frozenset(roles),
+    fields = {"password_hash": hash_password(password), "roles": frozenset(roles),
               "display_name": display_name, "village": village, "person": person}
     try:
         acc.create_account(store, username, at=datetime.now(UTC), **fields)
@@ -129,7 +143,7 @@ def _check(found: StoredAccount | None, password: str) -> bool:
         # Spend the same time as for a real account: the answer's delay must not say which
         # usernames exist.
         if not _NOBODY:
-            _NOBODY.append(generate_password_hash("no such account"))
+            _NOBODY.append(hash_password("no such account"))
         check_password_hash(_NOBODY[0], password)
         return False
     return check_password_hash(found.password_hash, password)

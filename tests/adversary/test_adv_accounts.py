@@ -18,12 +18,13 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import demo_app_at
 from sqlalchemy import func, select
 
 from deliberate.store.models import AccountRow
 from webui import create_app
 from webui.auth import add_account
-from webui.demo import DEMO_PASSWORD, ensure_demo
+from webui.demo import DEMO_PASSWORD
 
 CST = timezone(timedelta(hours=8))
 
@@ -31,9 +32,8 @@ CST = timezone(timedelta(hours=8))
 def make_app(url: str, **config):
     """The demo village, a second village ``hill`` with its own chair-and-admin, and a county
     account that serves every village."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "adv-accounts", "TESTING": True, **config})
+    app = demo_app_at(url, SECRET_KEY="adv-accounts", **config)
     store = app.extensions["deliberate"]
-    ensure_demo(store)
     store.create_village("hill", "山村")
     add_account(store, "hill-chair", "hill-password", {"chair", "admin"}, "山村主任", village="hill")
     add_account(store, "county", "county-password", {"admin"}, "县民政局", village=None)

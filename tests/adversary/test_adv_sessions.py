@@ -16,9 +16,10 @@ import re
 
 import pytest
 import segno
+from helpers import demo_app_at
 
 from webui import create_app
-from webui.demo import DEMO_PASSWORD, ensure_demo
+from webui.demo import DEMO_PASSWORD
 from webui.services import voter_token
 
 HALL = "/v/demo/s/live/hall"
@@ -26,9 +27,7 @@ NOTICE = "/p/demo/m/lights/notice/1"
 
 
 def make_app(url: str, **config):
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "adv-sessions", "TESTING": True, **config})
-    ensure_demo(app.extensions["deliberate"])
-    return app
+    return demo_app_at(url, SECRET_KEY="adv-sessions", **config)
 
 
 @pytest.fixture(scope="module")
