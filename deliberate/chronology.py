@@ -66,6 +66,7 @@ class Fact(Enum):
     ANSWER = ("异议答复", "異議答覆", "the answer to the objection")
     PROGRESS = ("实施进展", "實施進展", "the progress entry")
     COMPLETION = ("实施完成", "實施完成", "completion")
+    REQUISITION = ("联名提议收到", "聯名提議收到", "receiving the requisition")
 
     def label(self, lang: str = DEFAULT_LANG) -> str:
         return self.value[LANGS.index(check_lang(lang))]

@@ -43,6 +43,7 @@ __all__ = [
     "RaiseMatter",
     "RecordMinutes",
     "RecordProgress",
+    "RecordRequisition",
     "RecordTownshipReview",
     "RequireRehold",
     "ReturnMatter",
@@ -318,10 +319,25 @@ class AnswerSubmission:
     by: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRequisition:
+    """A request to convene, signed by ``signers`` (people of the roster) of the ``eligible`` who
+    could sign, received on ``received_on``, about ``matter`` (组织法 第21、26条: ``kind`` names a
+    :data:`deliberate.convening.REQUISITIONS` entry)."""
+
+    matter: str
+    requisition: str
+    kind: str
+    received_on: date
+    signers: tuple[str, ...]
+    eligible: int
+    by: str
+
+
 Command = (RaiseMatter | AmendPlan | ConveneSitting | CheckIn | CheckOut | AppointTellers
            | OpenSitting | OpenVote | CastBallot | EnterCardCount | ConfirmCardCount | CloseVote
            | RecordMinutes | AdjournSitting | CloseSitting | ReturnMatter | RequireRehold
            | WithdrawMatter | RecordTownshipReview | PublishNotice | LodgeObjection
            | AnswerObjection | CloseNotice | RecordProgress | CompleteImplementation
-           | LodgeSubmission | TakeUpSubmission | AnswerSubmission)
+           | LodgeSubmission | TakeUpSubmission | AnswerSubmission | RecordRequisition)
 

@@ -42,6 +42,7 @@ __all__ = [
     "PlanAmended",
     "ProgressRecorded",
     "Receipt",
+    "RequisitionRecorded",
     "SecretBallotCast",
     "SittingAdjourned",
     "SittingClosed",
@@ -389,12 +390,24 @@ class SubmissionAnswered:
     by: str
 
 
+@dataclass(**_EVENT)
+class RequisitionRecorded:
+    at: datetime
+    matter: str
+    requisition: str
+    kind: str
+    received_on: date
+    signers: tuple[str, ...]
+    eligible: int
+    by: str
+
+
 Event = (MatterRaised | PlanAmended | SittingConvened | CheckedIn | CheckedOut | TellersAppointed
          | SittingOpened | VoteOpened | BallotCast | TookPart | SecretBallotCast | CardCountEntered
          | CardCountSealed | CardCountConfirmed | VoteClosed | MinutesRecorded | SittingAdjourned | SittingClosed
          | MatterReturned | MatterWithdrawn | TownshipReviewed | NoticePublished | ObjectionLodged
          | ObjectionAnswered | NoticeClosed | ProgressRecorded | ImplementationCompleted
-         | SubmissionLodged | SubmissionTakenUp | SubmissionAnswered)
+         | SubmissionLodged | SubmissionTakenUp | SubmissionAnswered | RequisitionRecorded)
 
 # The record's "type" field names each event by its snake_case name.
 EVENT_TYPES: dict[str, type] = {

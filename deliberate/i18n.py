@@ -123,6 +123,24 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
                                     "{day}本是工作日：調休上班日只能是週六或週日",
                                     "{day} is a weekday already: a make-up working day is a "
                                     "Saturday or Sunday"),
+    "err_matter_closed": ("事项“{matter}”已办结或撤回", "事項「{matter}」已辦結或撤回",
+                          "the matter “{matter}” is done or withdrawn"),
+    "err_signer_unknown": ("“{signer}”不是可联名的人（{who}）：请写名册编号或姓名",
+                           "「{signer}」不是可聯名的人（{who}）：請寫名冊編號或姓名",
+                           "“{signer}” is not among those who may sign ({who}): give a roster number or name"),
+    "err_signer_ambiguous": ("“{signer}”同名多人（{numbers}）：请写名册编号",
+                             "「{signer}」同名多人（{numbers}）：請寫名冊編號",
+                             "several people are called “{signer}” ({numbers}): give the roster number"),
+    "err_signed_twice": ("“{signer}”签了两次名", "「{signer}」簽了兩次名", "“{signer}” signed twice"),
+    "requisition_met": ("{signers}人联名（可联名{eligible}人，须至少{required}人）："
+                        "已达到，{body}应当召集（{citation}）",
+                        "{signers}人聯名（可聯名{eligible}人，須至少{required}人）：已達到，{body}應當召集（{citation}）",
+                        "{signers} signed (of {eligible} who could; at least {required} needed): met — "
+                        "the {body} must be convened ({citation})"),
+    "requisition_not_met": ("{signers}人联名（可联名{eligible}人，须至少{required}人）：未达到（{citation}）",
+                            "{signers}人聯名（可聯名{eligible}人，須至少{required}人）：未達到（{citation}）",
+                            "{signers} signed (of {eligible} who could; at least {required} needed): "
+                            "not met ({citation})"),
     "err_wrong_rule": ("“{stage}”须按程序规定的“{needed}”表决规则召开会议，不能按“{rule}”召开",
                        "「{stage}」須按程序規定的「{needed}」表決規則召開會議，不能按「{rule}」召開",
                        "the {stage} step is convened under the rule its procedure names, "

@@ -12,8 +12,9 @@ from enum import Enum
 from .bodies import Body
 from .chronology import Dated
 from .commands import Attachment
+from .convening import Requisition, requisition
 from .events import Receipt
-from .i18n import DEFAULT_LANG
+from .i18n import DEFAULT_LANG, text
 from .periods import WEEKENDS, HolidayCalendar, Period
 from .pmap import PMap
 from .procedure import Action, Procedure, SittingState, Stage, Step
@@ -167,6 +168,38 @@ class VoteResult:
 
 
 @dataclass(frozen=True, slots=True)
+class RequisitionRecord:
+    """A requisition to convene received about a matter: who signed, of how many who could."""
+
+    id: str
+    kind: str
+    received_on: date
+    signers: tuple[str, ...]
+    eligible: int
+    by: str
+
+    @property
+    def rule(self) -> Requisition:
+        return requisition(self.kind)
+
+    @property
+    def required(self) -> int:
+        return self.rule.required(self.eligible)
+
+    @property
+    def met(self) -> bool:
+        """Whether it obliges the committee to convene (组织法 第21、26条)."""
+        return self.rule.met(len(self.signers), self.eligible)
+
+    def explain(self, lang: str = DEFAULT_LANG) -> str:
+        """Who signed of how many, the threshold and its verdict, with the citation."""
+        rule = self.rule
+        return text("requisition_met" if self.met else "requisition_not_met", lang,
+                    signers=len(self.signers), eligible=self.eligible, required=self.required,
+                    body=rule.body.label(lang), citation=rule.citation.cited(lang))
+
+
+@dataclass(frozen=True, slots=True)
 class Matter:
     id: str
     title: str
@@ -191,6 +224,12 @@ class Matter:
     # The dated fact that brought it to its current step (the decision, the notice's close,
     # completion, ...): no dated fact at this step may be earlier (deliberate.chronology).
     since: Dated | None = None
+    requisitions: tuple[RequisitionRecord, ...] = ()
+
+    @property
+    def obliged_by(self) -> RequisitionRecord | None:
+        """The first requisition received that met its threshold: the committee must convene."""
+        return next((r for r in self.requisitions if r.met), None)
 
     @property
     def step(self) -> Step | None:

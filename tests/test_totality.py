@@ -17,7 +17,7 @@ from deliberate import commands as c
 from deliberate import events as e
 from deliberate.procedure import PROCEDURES, Action
 from deliberate.state import EMPTY, Matter
-from deliberate.village import matters, notices, sittings, submissions, votes
+from deliberate.village import matters, notices, requisitions, sittings, submissions, votes
 
 STAGES = [s for s in Stage if s is not Stage.NEW]
 
@@ -85,7 +85,7 @@ def test_every_direct_command_at_every_stage(proc, stage):
 
 # --- the dispatch tables --------------------------------------------------------------------------
 
-CONCERNS = (matters, sittings, votes, notices, submissions)
+CONCERNS = (matters, sittings, votes, notices, submissions, requisitions)
 COMMANDS = set(c.Command.__args__)
 EVENTS = set(e.Event.__args__)
 

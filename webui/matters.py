@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from deliberate.convening import REQUISITIONS
 from deliberate.notice import percent, yuan
 from deliberate.procedure import PROCEDURES, Action, StepKind
 from deliberate.story import story
@@ -15,7 +16,7 @@ from deliberate.usecases import matters
 
 from .admin import settings_shown, village_profile
 from .auth import current_account, require
-from .i18n import t
+from .i18n import current_lang, t
 from .services import REFUSED, attempt, now, state, village_or_404
 from .steps import MAX_FILES, parse_yuan
 
@@ -84,6 +85,7 @@ def matter_page(village: str, matter: str, posted: str | None = None) -> str:
                            settings=settings_shown(village_profile(village)), yuan=yuan,
                            send_back=send_back,
                            contacts=last.contacts if last else "", max_files=MAX_FILES,
+                           requisitions=REQUISITIONS,
                            posted=posted)
 
 
@@ -102,4 +104,22 @@ def schedule(village: str, matter: str) -> Any:
     if attempt(matters.convene, village, matter, scheduled_for=scheduled, notice_date=notice,
                place=request.form.get("place") or "", by=current_account().username, at=now()) is not REFUSED:
         flash(t("done"), "ok")
+    return redirect(url_for("matters.show", village=village, matter=matter))
+
+
+@bp.post("/<matter>/requisitions")
+@require("matters.manage")
+def requisition(village: str, matter: str) -> Any:
+    """A requisition received (联名提议): its kind, the day, the signers one per line."""
+    village_or_404(village)
+    try:
+        received = date.fromisoformat(request.form.get("received_on", ""))
+    except ValueError:
+        flash(t("bad_date"), "error")
+        return redirect(url_for("matters.show", village=village, matter=matter))
+    done = attempt(matters.record_requisition, village, matter, kind=request.form.get("kind") or "",
+                   received_on=received, signers=(request.form.get("signers") or "").splitlines(),
+                   by=current_account().username, at=now())
+    if done is not REFUSED:
+        flash(done.explain(current_lang()), "ok")
     return redirect(url_for("matters.show", village=village, matter=matter))

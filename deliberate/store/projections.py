@@ -48,6 +48,7 @@ from deliberate.events import (
     ObjectionLodged,
     PlanAmended,
     ProgressRecorded,
+    RequisitionRecorded,
     SecretBallotCast,
     SittingAdjourned,
     SittingClosed,
@@ -117,6 +118,7 @@ _PRIVATE = ("never an entry of the log: the store keeps it apart (ballot_box, se
 NOT_PROJECTED: Mapping[type, str] = MappingProxyType({
     MatterRaised: _MATTER, PlanAmended: _MATTER, MatterReturned: _MATTER, MatterWithdrawn: _MATTER,
     TownshipReviewed: _MATTER, NoticePublished: _MATTER, ObjectionLodged: _MATTER,
+    RequisitionRecorded: _MATTER,
     ObjectionAnswered: _MATTER, NoticeClosed: _MATTER, ProgressRecorded: _MATTER,
     ImplementationCompleted: _MATTER,
     SittingConvened: _SITTING, CheckedIn: _SITTING, CheckedOut: _SITTING, TellersAppointed: _SITTING,

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from deliberate import commands as c
+from deliberate.convening import requisition
 from deliberate.errors import InvalidInput, NotFound
 from deliberate.ledger import Ledger
 from deliberate.procedure import Procedure, Stage, StepKind
+from deliberate.state import RequisitionRecord
 from deliberate.store import SqlRepository
 from deliberate.store.private import MAX_FILE_BYTES, FileRecord
 from deliberate.store.roster import load_roster
@@ -22,7 +24,7 @@ from .common import handle, state_of
 from .settings import village_profile
 
 __all__ = ["MAX_FILE_BYTES", "Upload", "close_notice", "complete", "convene", "publish_notice",
-           "raise_matter", "record_progress", "township_review"]
+           "raise_matter", "record_progress", "record_requisition", "township_review"]
 
 
 def raise_matter(store: SqlRepository, village: str, *, title: str, procedure: Procedure, by: str,
@@ -58,6 +60,32 @@ def convene(store: SqlRepository, village: str, matter: str, *, scheduled_for: d
     handle(store, village, c.ConveneSitting(sitting, rule, body, (matter,), scheduled_for, notice_date,
                                             place, by=by, notice_extended_by=extended_by), at)
     return sitting
+
+
+def record_requisition(store: SqlRepository, village: str, matter: str, *, kind: str, received_on: date,
+                       signers: Sequence[str], by: str, at: datetime) -> RequisitionRecord:
+    """Record a requisition about ``matter``: ``signers`` as typed (each a roster number or a
+    name that names one person who could sign), counted against everyone who could sign on
+    ``received_on`` — adults of the village, or its representatives, as the requisition's kind
+    says (组织法 第21、26条). Returns it, with whether it obliges the committee to convene."""
+    rule = requisition(kind)
+    roster = load_roster(store.engine, village)
+    could = (roster.adults(received_on) if rule.name.endswith("_by_villagers")
+             else frozenset(r.person for r in roster.representatives(received_on)))
+    by_name: dict[str, list[str]] = {}
+    for person in could:
+        by_name.setdefault(roster.people[person].name, []).append(person)
+    people = []
+    for typed in (s.strip() for s in signers if s.strip()):
+        found = [typed] if typed in could else by_name.get(typed, [])
+        if len(found) != 1:
+            raise InvalidInput("err_signer_unknown" if not found else "err_signer_ambiguous",
+                               signer=typed, who=rule.signers, numbers="、".join(sorted(found)))
+        people.append(found[0])
+    ident = f"r{at:%Y%m%d}-{secrets.token_hex(3)}"
+    handle(store, village, c.RecordRequisition(matter, ident, kind, received_on, tuple(people), len(could),
+                                               by=by), at)
+    return next(r for r in state_of(store, village).matters[matter].requisitions if r.id == ident)
 
 
 def publish_notice(store: SqlRepository, village: str, matter: str, *, published_on: date,

@@ -40,7 +40,7 @@ from .. import events as e
 from ..errors import InvalidInput
 from ..state import EMPTY, VillageState, change_code_digest
 from ..values import updated as replace
-from . import matters, notices, sittings, submissions, votes
+from . import matters, notices, requisitions, sittings, submissions, votes
 from .checks import Applier, Decider, aware
 from .votes import TellerRole, card_seal, receipts_digest
 
@@ -58,7 +58,7 @@ def _joined(tables: Iterable[Mapping[type, Any]]) -> dict[type, Any]:
     return joined
 
 
-_CONCERNS = (matters, sittings, votes, notices, submissions)
+_CONCERNS = (matters, sittings, votes, notices, submissions, requisitions)
 # The dispatch tables, one entry per command and per event class. decide and evolve read these
 # dicts directly: they are on the path of every ballot, and a lookup is all dispatch may cost.
 _DECIDERS: dict[type, Decider] = _joined(m.DECIDERS for m in _CONCERNS)
