@@ -9,8 +9,9 @@ boundary (< and <=, > and >=, == and !=, is and is not, in and not in), ``and``/
 an integer constant moved by one (Fraction numerators and denominators included), ``+``/``-``
 swapped, ``not`` and unary minus dropped, a ``raise`` removed, an ``if`` condition negated, a
 returned value replaced by ``None``. The module's own test files run against each mutant in a
-fresh ``pytest -x -q -p no:randomly`` subprocess, one at a time (the machine is shared), with a
-per-mutant timeout; a mutant the tests fail on (or time out on) is killed, one they pass survives.
+fresh ``pytest -x -q`` subprocess (plugins not autoloaded, so no random order), one at a
+time (the machine is shared), with a per-mutant timeout; a mutant the tests fail on (or time
+out on) is killed, one they pass survives.
 The script prints each module's score and every survivor as ``file:line  change``.
 
 The work happens in a temporary copy of the package and the tests (never in the worktree), with
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -147,11 +149,12 @@ class _Mutator(ast.NodeTransformer):
         self.generic_visit(node)
         swap = {ast.Add: ast.Sub, ast.Sub: ast.Add}.get(type(node.op))
         # A + joining two string literals or f-strings is text, not arithmetic.
-        if swap and not any(isinstance(s, ast.JoinedStr) or (isinstance(s, ast.Constant)
-                                                             and isinstance(s.value, str))
-                            for s in (node.left, node.right)):
-            if self._point(node, f"{_OP_SYMBOL[type(node.op)]} → {_OP_SYMBOL[swap]}"):
-                node.op = swap()
+        text = any(isinstance(s, ast.JoinedStr) or (isinstance(s, ast.Constant)
+                                                     and isinstance(s.value, str))
+                   for s in (node.left, node.right))
+        if swap and not text and self._point(node, f"{_OP_SYMBOL[type(node.op)]} → "
+                                                   f"{_OP_SYMBOL[swap]}"):
+            node.op = swap()
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
@@ -175,12 +178,13 @@ class _Mutator(ast.NodeTransformer):
             for delta in (1, -1):
                 if self._point(node, f"{value} → {value + delta}"):
                     return ast.copy_location(ast.Constant(value + delta), node)
-        elif type(value) is bool:
-            if self._point(node, f"{value} → {not value}"):
-                return ast.copy_location(ast.Constant(not value), node)
+        elif type(value) is bool and self._point(node, f"{value} → {not value}"):
+            return ast.copy_location(ast.Constant(not value), node)
         return node
 
     def visit_If(self, node: ast.If) -> ast.AST:
+        if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            return node  # imports for the type checker only: not behaviour
         self.generic_visit(node)
         if self._point(node.test, "if condition negated"):
             node.test = ast.UnaryOp(ast.Not(), node.test)
@@ -237,21 +241,51 @@ def _copy_tree(root: Path, module: str, tests: tuple[str, ...], into: Path) -> N
             shutil.copy2(root / name, into / name)
 
 
-def _pytest(work: Path, tests: tuple[str, ...], timeout: float) -> str:
-    """'killed', 'survived' or 'timeout' for the tests in ``work`` as they stand."""
-    env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p",
-           "no:cacheprovider", "--hypothesis-seed=0", *tests]
-    try:
-        done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, timeout=timeout,
-                              check=False)
-    except subprocess.TimeoutExpired:
-        return "timeout"
-    if done.returncode == 0:
-        return "survived"
-    if done.returncode in (1, 2):  # tests failed or could not import: the mutant is noticed
-        return "killed"
-    raise RuntimeError(f"pytest exited {done.returncode}:\n{done.stdout.decode()[-2000:]}")
+_PROFILE = """from hypothesis import settings
+
+# Mutation runs: the same examples every time, no example database, and no deadline (a loaded
+# machine must not kill a mutant by being slow).
+settings.register_profile("mutation", derandomize=True, database=None, deadline=None)
+settings.load_profile("mutation")
+"""
+
+
+def _plugins(work: Path, test: str) -> tuple[str, ...]:
+    """Only the plugins a test file uses: autoloading every installed one (schemathesis,
+    playwright, ...) costs seconds per mutant."""
+    if importlib.util.find_spec("hypothesis") and "hypothesis" in (work / test).read_text(
+            encoding="utf-8"):
+        (work / "_mutation_profile.py").write_text(_PROFILE, encoding="utf-8")
+        return ("-p", "_hypothesis_pytestplugin", "-p", "_mutation_profile")
+    return ()
+
+
+def _pytest(work: Path, tests: tuple[str, ...], timeout: float, *, show: bool = False) -> str:
+    """'killed', 'survived' or 'timeout' for the tests in ``work`` as they stand (``show``: print
+    pytest's output when they do not pass).
+
+    One pytest per test file, in order, stopping at the first failure: the fast exact files come
+    first and kill most mutants before a property-based file (and Hypothesis) is even imported.
+    """
+    env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    deadline = time.monotonic() + timeout  # for the mutant, over all its test files
+    for test in tests:
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+               *_plugins(work, test), test]
+        try:
+            done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, check=False,
+                                  timeout=max(deadline - time.monotonic(), 1))
+        except subprocess.TimeoutExpired:
+            return "timeout"
+        if done.returncode == 0:
+            continue
+        if show:
+            print((done.stdout + done.stderr).decode(errors="replace")[-3000:], file=sys.stderr)
+        if done.returncode in (1, 2):  # tests failed or could not import: the mutant is noticed
+            return "killed"
+        raise RuntimeError(f"pytest exited {done.returncode}:\n{done.stdout.decode()[-2000:]}")
+    return "survived"
 
 
 def run(module: str, tests: tuple[str, ...], *, root: Path = ROOT, timeout: float = 60.0,
@@ -266,7 +300,7 @@ def run(module: str, tests: tuple[str, ...], *, root: Path = ROOT, timeout: floa
         _copy_tree(root, module, tests, work)
         target = work / module
         original = target.read_text(encoding="utf-8")
-        if _pytest(work, tests, timeout * 3) != "survived":
+        if _pytest(work, tests, timeout * 3, show=True) != "survived":
             raise SystemExit(f"{module}: the tests fail before any change ({', '.join(tests)})")
         for m in found:
             if budget is not None and time.monotonic() - start > budget:

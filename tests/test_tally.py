@@ -19,7 +19,7 @@ def test_add_sums_each_choice_separately():
 def test_add_with_a_non_tally_is_not_implemented():
     assert Tally(1).__add__(1) is NotImplemented
     with pytest.raises(TypeError):
-        Tally(1) + 1  # noqa: B018
+        Tally(1) + 1
 
 
 @pytest.mark.parametrize(("choice", "expected"), [
