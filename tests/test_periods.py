@@ -134,7 +134,7 @@ def test_weekdays_and_weekends():
     no_weekends = HolidayCalendar(weekends_rest=False)
     assert not no_weekends.is_rest_day(saturday)
     assert HolidayCalendar(holidays={friday}, workdays={saturday}).is_rest_day(friday)
-    assert not HolidayCalendar(holidays={friday}, workdays={saturday}).is_rest_day(saturday)
+    assert HolidayCalendar(holidays={friday}, workdays={saturday}).is_rest_day(saturday) is False
     # A day listed as both is a holiday (the holiday list is read first).
     assert HolidayCalendar(holidays={monday}, workdays={monday}).is_rest_day(monday)
 
