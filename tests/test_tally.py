@@ -63,6 +63,9 @@ def test_of_counts_choices_and_refuses_others():
     with pytest.raises(InvalidNumbers) as info:
         Tally.of([Choice.APPROVE, "approve"])
     assert info.value.key == "err_bad_value"
+    with pytest.raises(InvalidNumbers) as info:  # several: the first in sorted order is named
+        Tally.of([Choice.APPROVE, "yes", "abstain"])
+    assert info.value.fields["detail"] == "not a Choice: 'abstain'"
     assert Tally.of_ballots([("a", Choice.APPROVE), ("b", Choice.OPPOSE),
                              ("a", Choice.ABSTAIN)]) == Tally(0, 1, 1)
 
