@@ -240,6 +240,11 @@ def test_presets_name_their_bodies():
     assert rules.preset("land_contracting").body is Body.VILLAGERS_MEETING
     assert rules.preset("villagers_meeting").notice_days == 10
     assert rules.preset("party_members_meeting").excusable
+    # Members are not excusable unless a rule says so (the dataclass default).
+    assert [n for n in rules.names() if rules.preset(n).excusable] == ["party_members_meeting"]
+    bare = rules.preset("branch_committee")
+    assert Rule(bare.name, bare.body, bare.title, bare.quorum, bare.passing,
+                bare.citation).excusable is False
 
 
 @pytest.mark.parametrize(("share", "comparison", "base", "required"), [
