@@ -83,6 +83,12 @@ def render() -> str:
   `composition.supervisory_findings`.
 
 Findings are reported, not raised: the record must still hold what happened.
+
+## Mutation testing
+
+Each comparison, share, constant and refusal of these modules is changed in turn and the module's
+tests are run against the change (`python scripts/mutation.py`); the scores, the command and every
+surviving change with why it cannot be noticed are in [mutation.md](mutation.md).
 """)
     return "\n".join(out)
 

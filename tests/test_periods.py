@@ -102,3 +102,76 @@ def test_period_end_is_the_first_working_day_at_or_after_start_plus_days(start, 
     while day < end:
         assert NATIONAL_DAY.is_rest_day(day)
         day += timedelta(days=1)
+
+
+def test_zero_days_is_the_event_day_itself_and_minus_one_is_refused():
+    # 2026-03-04 is a Wednesday; 2026-03-07 a Saturday.
+    assert period_end(date(2026, 3, 4), 0) == date(2026, 3, 4)
+    assert period_end(date(2026, 3, 7), 0) == date(2026, 3, 9)
+    assert advance_notice_earliest(date(2026, 11, 1), 0) == date(2026, 11, 2)
+    assert advance_notice_ok(date(2026, 11, 1), date(2026, 11, 2), 0)
+    assert not advance_notice_ok(date(2026, 11, 1), date(2026, 11, 1), 0)
+    for refuse in (lambda: period_end(date(2026, 3, 4), -1),
+                   lambda: advance_notice_earliest(date(2026, 11, 1), -1),
+                   lambda: notice_period(date(2026, 3, 4), -1)):
+        with pytest.raises(InvalidInput) as info:
+            refuse()
+        assert info.value.key == "err_bad_value" and info.value.fields["field"] == "days"
+    with pytest.raises(InvalidInput):
+        period_end(date(2026, 3, 4), True)
+
+
+def test_a_one_day_notice_period():
+    assert notice_period(date(2026, 3, 4), 1) == Period(date(2026, 3, 5), date(2026, 3, 5))
+    assert notice_period(date(2026, 3, 4), 1).days == 1
+
+
+def test_weekdays_and_weekends():
+    cal = HolidayCalendar()
+    friday, saturday, sunday, monday = (date(2026, 3, d) for d in (6, 7, 8, 9))
+    assert [cal.is_rest_day(d) for d in (friday, saturday, sunday, monday)] == [False, True, True,
+                                                                               False]
+    no_weekends = HolidayCalendar(weekends_rest=False)
+    assert not no_weekends.is_rest_day(saturday)
+    assert HolidayCalendar(holidays={friday}, workdays={saturday}).is_rest_day(friday)
+    assert HolidayCalendar(holidays={friday}, workdays={saturday}).is_rest_day(saturday) is False
+    # A day listed as both is a holiday (the holiday list is read first).
+    assert HolidayCalendar(holidays={monday}, workdays={monday}).is_rest_day(monday)
+
+
+def test_a_stored_calendar_missing_keys_still_rests_on_weekends():
+    cal = HolidayCalendar.from_data({})
+    assert cal == HolidayCalendar() and cal.weekends_rest
+    assert cal.is_rest_day(date(2026, 3, 7))
+    only = HolidayCalendar.from_data({"holidays": ["2026-03-04"]})
+    assert only.holidays == {date(2026, 3, 4)} and only.workdays == frozenset()
+    assert only.is_rest_day(date(2026, 3, 4)) and only.is_rest_day(date(2026, 3, 8))
+    assert not HolidayCalendar.from_data({"weekends_rest": False}).is_rest_day(date(2026, 3, 7))
+    assert NATIONAL_DAY.to_data()["workdays"] == ["2026-09-27", "2026-10-10"]
+    assert NATIONAL_DAY.to_data()["weekends_rest"] is True
+
+
+def test_a_calendar_refuses_what_is_not_a_date():
+    with pytest.raises(InvalidInput):
+        HolidayCalendar(holidays={"2026-10-01"})
+    with pytest.raises(InvalidInput):
+        HolidayCalendar(workdays={date(2026, 10, 1), 5})
+
+
+def test_period_bounds_and_length():
+    p = Period(date(2026, 3, 3), date(2026, 3, 3))
+    assert p.days == 1 and date(2026, 3, 3) in p
+    assert date(2026, 3, 2) not in p and date(2026, 3, 4) not in p
+    assert "2026-03-03" not in p
+    assert not p.over_on(date(2026, 3, 3)) and p.over_on(date(2026, 3, 4))
+
+
+def test_months_carry_into_years_and_shorter_months():
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert add_months(date(2026, 1, 15), 12) == date(2027, 1, 15)
+    assert add_months(date(2026, 1, 15), 11) == date(2026, 12, 15)
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert add_months(date(2026, 3, 30), 1) == date(2026, 4, 30)
+    assert add_years(date(2000, 2, 29), 1) == date(2001, 2, 28)
+    with pytest.raises(InvalidInput):
+        add_months("2026-01-01", 1)

@@ -73,6 +73,9 @@ def test_one_more_approval_never_turns_a_pass_into_a_fail(name, sitting, source)
         if tally.count(source) == 0:
             return
         more = tally.adding(source, -1).adding(Choice.APPROVE)
+    # The helper really moved one ballot (a broken Tally.adding would make this vacuous).
+    assert more.approve == tally.approve + 1
+    assert more.cast == tally.cast + (1 if source is None else 0)
     assert rule.decide(attendance, more).passed
 
 
