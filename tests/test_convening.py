@@ -8,6 +8,7 @@ import pytest
 
 from deliberate import InvalidNumbers, InvalidRule, NoticeTooShort, rules
 from deliberate.convening import check_notice, requisition
+from deliberate.errors import DateOrderError
 
 
 @pytest.mark.parametrize(("name", "of", "below", "at"), [
@@ -111,6 +112,9 @@ def test_a_notice_error_cites_the_rule_when_it_has_no_notice_citation():
     assert info.value.fields["body"] is villagers.body
 
 
-def test_a_rule_without_notice_days_is_never_checked():
-    check_notice(object(), date(2026, 11, 5), date(2026, 11, 1))
-    check_notice(rules.preset("branch_committee"), date(2026, 11, 5), date(2026, 11, 1))
+def test_a_rule_without_notice_days_is_never_checked_for_length_but_never_after_the_meeting():
+    check_notice(object(), date(2026, 11, 1), date(2026, 11, 1))  # told the same day: allowed
+    check_notice(rules.preset("branch_committee"), date(2026, 10, 31), date(2026, 11, 1))
+    for rule in (object(), rules.preset("branch_committee"), rules.preset("villagers_meeting")):
+        with pytest.raises(DateOrderError, match="晚于会议日期"):
+            check_notice(rule, date(2026, 11, 5), date(2026, 11, 1))

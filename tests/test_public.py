@@ -136,3 +136,19 @@ def test_public_pages_are_cached_until_the_record_moves(client):
     # An official is never served the anonymous copy: the header greets them by name.
     clerk = login(app, "clerk")
     assert "退出" in clerk.get("/p/demo/m/channel?lang=zh_Hans").get_data(as_text=True)
+
+
+def test_the_recording_registered_with_the_minutes_is_shown_with_how_to_check_a_copy(client):
+    """The lights sitting's minutes registered a recording (its reference and SHA-256): the public
+    matter page and the API show both, and the page says how to check a copy against the hash."""
+    import hashlib
+
+    sha = hashlib.sha256(b"demo lights recording").hexdigest()
+    page = client.get("/p/demo/m/lights").get_data(as_text=True)
+    assert "nas://demo/lights.mp4" in page and sha in page
+    assert "certutil -hashfile" in page and "sha256sum" in page
+    sittings = client.get("/api/v1/villages/demo/sittings").get_json()["sittings"]
+    recordings = [r for s in sittings for r in s["recordings"]]
+    assert recordings == [{"reference": "nas://demo/lights.mp4", "sha256": sha,
+                           "recorded_at": recordings[0]["recorded_at"]}]
+    assert all(s["recordings"] == [] for s in sittings if "lights" not in s["agenda"])

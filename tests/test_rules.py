@@ -578,12 +578,12 @@ def test_an_explanation_of_a_sitting_that_is_not_quorate():
     assert out.explain() == (
         "应到30人，实到19人。法定人数：实到人数须达到全体成员人数的三分之二（至少20人），实为19人：未达到。"
         "不足法定人数，表决无效，须休会另行召开。赞成10票，反对2票，弃权1票，未表决6人。"
-        "依据：《中华人民共和国村民委员会组织法》第二十六条。")
+        "依据：《中华人民共和国村民委员会组织法》第二十六条（2018年文本条号）。")
     assert out.explain("en") == (
         "Expected 30, present 19. Quorum: those present must be at least 2/3 of all members "
         "(at least 20), actual 19: not met. Not quorate: the vote does not count; adjourn and meet "
         "again. Approve 10, oppose 2, abstain 1, not voting 6. Under Organic Law of the Villagers' "
-        "Committees of the PRC, art. 26.")
+        "Committees of the PRC, art. 26 (article numbers of the 2018 text).")
     assert out.shortfall() == (1, "present")
     assert not out.passed and out.approval.met  # 10 of 19 would pass; no quorum, no pass
 
@@ -593,7 +593,7 @@ def test_a_failed_vote_says_so():
                                                          Tally(10, 10, 0))
     assert out.quorate and not out.passed
     assert out.explain().endswith("赞成票须超过实到人数的二分之一（至少11票）：未通过。"
-                                  "依据：《中华人民共和国村民委员会组织法》第二十六条。")
+                                  "依据：《中华人民共和国村民委员会组织法》第二十六条（2018年文本条号）。")
     assert "未表决0人" in out.explain()
     assert ": not passed. Under" in out.explain("en")
 

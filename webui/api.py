@@ -170,6 +170,9 @@ def _sitting(s: Any) -> dict[str, Any]:
             "notice_date": s.notice_date.isoformat(), "place": s.place, "state": s.state.value,
             "state_label": _words(s.state.label), "opened_at": _iso(s.opened_at),
             "ended_at": _iso(s.ended_at), "adjourn_reason": s.adjourn_reason,
+            "recordings": [{"reference": mi.recording_ref, "sha256": mi.recording_sha256,
+                            "recorded_at": mi.at.isoformat()}
+                           for mi in s.minutes if mi.recording_sha256],
             "outcomes": [_outcome(r) for r in s.results]}
 
 

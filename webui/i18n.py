@@ -414,6 +414,23 @@ WORDS = Catalogue({
     "place": ("地点", "地點", "Place"),
     "admin": ("管理", "管理", "Administration"),
     "village_settings": ("村务设置", "村務設定", "Village settings"),
+    "rec_title": ("会议录音：{ref}", "會議錄音：{ref}", "Recording of the sitting: {ref}"),
+    "rec_hash": ("录音文件的 SHA-256 指纹（记录纪要时登记，不能再改）：",
+                 "錄音檔案的 SHA-256 指紋（記錄紀要時登記，不能再改）：",
+                 "The recording file's SHA-256 fingerprint (registered with the minutes; it cannot change):"),
+    "rec_how": ("如何核对一份录音是不是原件：在电脑上算出文件的 SHA-256，与上面的指纹逐字比对，完全相同才是"
+                "同一份文件。Windows：在文件所在文件夹打开命令提示符，输入 certutil -hashfile 文件名 SHA256；"
+                "苹果电脑或 Linux：在终端输入 shasum -a 256 文件名（或 sha256sum 文件名）。"
+                "哪怕改动一秒钟，指纹也会完全不同。",
+                "如何核對一份錄音是不是原件：在電腦上算出檔案的 SHA-256，與上面的指紋逐字比對，完全相同才是"
+                "同一份檔案。Windows：在檔案所在資料夾開啟命令提示字元，輸入 certutil -hashfile 檔名 SHA256；"
+                "蘋果電腦或 Linux：在終端機輸入 shasum -a 256 檔名（或 sha256sum 檔名）。"
+                "哪怕改動一秒鐘，指紋也會完全不同。",
+                "To check that a copy of the recording is the original: compute the file's SHA-256 on a "
+                "computer and compare it with the fingerprint above, character by character; only the "
+                "same file gives the same one. Windows: in a command prompt in the file's folder, "
+                "certutil -hashfile FILE SHA256; Mac or Linux: shasum -a 256 FILE (or sha256sum FILE) in "
+                "a terminal. Changing even one second of it changes the whole fingerprint."),
     "req_title": ("联名提议召开会议", "聯名提議召開會議", "Requisitions to convene"),
     "req_obliged": ("应当召集会议：", "應當召集會議：", "A meeting must be convened:"),
     "req_record": ("记录收到的联名提议", "記錄收到的聯名提議", "Record a requisition received"),
