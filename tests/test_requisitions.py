@@ -9,6 +9,7 @@ import pytest
 from helpers import Village, demo_app, demo_driver
 from test_webui import csrf, login
 
+from deliberate import Stage
 from deliberate import commands as c
 from deliberate.errors import AlreadyExists, DateOrderError, InvalidInput, InvalidNumbers, InvalidRule
 from deliberate.usecases import matters
@@ -121,3 +122,39 @@ def test_the_clerk_records_one_and_both_pages_show_the_committee_must_convene(tm
         "signers": "查无此人", "csrf_token": token})
     assert "不是可联名的人" in clerk.get(bad.headers["Location"]).get_data(as_text=True)
     assert len(ledger.state.matters["road"].requisitions) == 1
+
+
+def test_a_representatives_meeting_whose_composition_breaks_the_law_says_so_for_its_minutes(tmp_path):
+    """组织法 第25条: the console of a representatives' meeting lists, for the minutes, each rule its
+    composition breaks on its day; the roster page lists every finding. A sitting of another
+    body shows none."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from deliberate.procedure import REPRESENTATIVES
+    from deliberate.roster import Sex
+    from deliberate.store.roster import load_roster, save_roster
+    from deliberate.usecases import roster as rosters
+
+    app = demo_app(tmp_path / "c.sqlite3")
+    ledger, driver = demo_driver(app)
+    store = app.extensions["deliberate"]
+    roster = load_roster(store.engine, "demo")
+    women = [r for r in roster.representatives(driver.today) if roster.people[r.person].sex is Sex.FEMALE]
+    # Most women representatives' terms ended yesterday: the women's share falls below a third.
+    save_roster(store.engine, "demo", representations=[replace(r, end=driver.today - timedelta(days=1))
+                                                       for r in women[:-3]])
+    driver.roster = load_roster(store.engine, "demo")
+    driver.to_stage(driver.raise_matter("shrine", "修缮祠堂", procedure=REPRESENTATIVES), Stage.RESOLUTION)
+    sitting = driver.convene("shrine")
+    found = rosters.sitting_composition(store, "demo", sitting)
+    every = rosters.composition(store, "demo", driver.today)
+    women_share = next(f for f in found if f.code == "women_share")
+    assert "妇女村民代表3人" in women_share.text() and "未达到" in women_share.text()
+    assert set(found) <= {f for f in every if not f.ok}
+    console = login(app, "chair").get(f"/v/demo/s/{sitting}/hall").get_data(as_text=True)
+    assert "组成不符合法律规定" in console and all(f.text() in console for f in found)
+    admin = login(app, "admin").get("/v/demo/admin").get_data(as_text=True)
+    assert all(f.text() in admin for f in every) and "第二十五条" in admin
+    other = next(s for s in ledger.state.sittings.values() if s.body.value != "representatives_meeting")
+    assert rosters.sitting_composition(store, "demo", other.id) == ()

@@ -14,6 +14,7 @@ from deliberate.errors import DeliberateError
 from deliberate.procedure import SittingState
 from deliberate.tally import Tally
 from deliberate.usecases import attendance, hall
+from deliberate.usecases import roster as rosters
 
 from .address import external_url
 from .auth import PERMISSIONS, current_account, require
@@ -74,7 +75,8 @@ def _console_model(village: str, sitting: str) -> dict[str, Any]:
             "teller_q": teller_q, "crowd_shown": attendance.SHOWN,
             "teller_search": len(found.roster.attendees) > attendance.WHOLE,
             "teller_choices": attendance.teller_choices(store(), village, sitting, teller_q),
-            "chosen": (found.counters, found.scrutineers)}
+            "chosen": (found.counters, found.scrutineers),
+            "composition": rosters.sitting_composition(store(), village, sitting)}
 
 
 def _arg(name: str) -> str:

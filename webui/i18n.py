@@ -442,6 +442,9 @@ WORDS = Catalogue({
                  "同名的人請寫名冊編號。可聯名的人數按收到當日的名冊自動計算。",
                  "Give the roster number where two share a name. Who could sign is counted from "
                  "the roster on the day received."),
+    "composition_minutes": ("本次村民代表会议的组成不符合法律规定，请记入会议纪要：",
+                            "本次村民代表會議的組成不符合法律規定，請記入會議紀要：",
+                            "This representatives' meeting is not lawfully composed; record it in the minutes:"),
     "composition_title": ("村民代表会议和村务监督委员会的组成", "村民代表會議和村務監督委員會的組成",
                           "Composition of the representatives' meeting and the supervisory committee"),
     "composition_none": ("尚无名册，无法检查组成。", "尚無名冊，無法檢查組成。",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from deliberate.composition import ComplianceFinding, representatives_findings, supervisory_findings
+from deliberate.composition import ART_25, ComplianceFinding, representatives_findings, supervisory_findings
 from deliberate.errors import DeliberateError
 from deliberate.roster import Roster
 from deliberate.store import SqlRepository
@@ -29,9 +29,19 @@ from deliberate.store.roster_file import FileProblem, ParsedRoster, RowError, re
 
 from .roster_preview import RosterPreview, summarise
 
-__all__ = ["DraftGone", "RosterFileError", "RosterImport", "RosterPreview", "composition", "discard_draft",
-           "import_draft",
-           "import_roster", "preview_roster", "show_draft"]
+__all__ = [
+    "DraftGone",
+    "RosterFileError",
+    "RosterImport",
+    "RosterPreview",
+    "composition",
+    "discard_draft",
+    "import_draft",
+    "import_roster",
+    "preview_roster",
+    "show_draft",
+    "sitting_composition",
+]
 
 
 class RosterFileError(DeliberateError):
@@ -113,6 +123,20 @@ def composition(store: SqlRepository, village: str, on: date) -> tuple[Complianc
         return ()
     found = representatives_findings(roster, on) + supervisory_findings(roster, on)
     return tuple(sorted(found, key=lambda f: f.ok))
+
+
+def sitting_composition(store: SqlRepository, village: str, sitting: str) -> tuple[ComplianceFinding, ...]:
+    """The composition rules a representatives' meeting breaks on its day (组织法 第25条), for its
+    minutes; none for another body, or when the composition is lawful."""
+    from deliberate.bodies import Body
+
+    from .common import sitting_of
+
+    _, found = sitting_of(store, village, sitting)
+    if found.body is not Body.REPRESENTATIVES_MEETING:
+        return ()
+    return tuple(f for f in composition(store, village, found.scheduled_for.date())
+                 if not f.ok and f.citation == ART_25)
 
 
 def _existing(store: SqlRepository, village: str) -> Roster | None:
