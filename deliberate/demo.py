@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import commands as c
+from .holidays import national
 from .ledger import Ledger
 from .procedure import PROCEDURES, STATUTORY, Procedure, Stage, StepKind
 from .roster import Roster
@@ -120,7 +121,8 @@ class Driver:
         return sitting
 
     def publish(self, mid: str, days: int = 7) -> None:
-        self.do(c.PublishNotice(mid, self.today, days, DEMO_CONTACTS, "村民委员会"))
+        # Counted as the web UI counts a village's notices: with the State Council's calendar.
+        self.do(c.PublishNotice(mid, self.today, days, DEMO_CONTACTS, "村民委员会", calendar=national()))
 
     def close_notice(self, mid: str) -> None:
         last = self.matter(mid).notice.period.last

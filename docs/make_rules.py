@@ -10,6 +10,8 @@ from pathlib import Path
 
 from deliberate import Attendance, Tally, rules
 from deliberate.convening import REQUISITIONS
+from deliberate.holidays import STATE_COUNCIL
+from deliberate.procedure import PARTY_DISCUSSES_FIRST
 from deliberate.rules import Count
 
 HEADER = """# The rules, with their citations
@@ -72,6 +74,8 @@ def render() -> str:
     for r in REQUISITIONS.values():
         out.append(f"| `{r.name}` | {r.body.label()} | {r.signers} | "
                    f"{r.threshold.comparison.label()} {r.threshold.share} | {r.citation} |")
+    years = "\n".join(f"- {a.year}: {a.source.text()}; {len(a.rest)} rest days, make-up working days "
+                      f"{', '.join(d.isoformat() for d in a.working)}" for a in STATE_COUNCIL.values())
     out.append("""
 ## Composition findings
 
@@ -82,14 +86,50 @@ def render() -> str:
   of one (民法典 第1045条: spouse, parents, children, siblings, grandparents, grandchildren).
   `composition.supervisory_findings`.
 
-Findings are reported, not raised: the record must still hold what happened.
+Findings are reported, not raised: the record must still hold what happened. The roster page
+lists every finding after each upload; the console of a representatives' meeting lists, for its
+minutes, each rule its composition breaks on the sitting's day.
+
+## The step's own rule
+
+A sitting is convened under the rule its matter's procedure names for the step and under no other
+(`WrongRule`; `WrongBody` for another body). Land contracting (农村土地承包法 第19、28、52条) is decided
+by the villagers' meeting (`land_contracting`) or by the representatives' meeting it authorises
+with two thirds of all representatives (`land_contracting_representatives`, procedure
+`land_contracting_representatives`). A notice dated after the meeting is refused for every body,
+and the roster is the one of the meeting's own day.
+
+## Citations of the village law
+
+The village law was amended on 2025-10-28 (in force 2026-01-01) and its articles renumbered; its
+consolidated text is not at hand, so the presets cite the 2018 numbering and every explanation
+says so ("2018年文本条号", `Citation.numbering`). A jurisdiction profile loaded from data may carry
+corrected citations (a rule's `citation` with its own `numbering`, or none), with no code change.
+The amendment also requires that what the villagers' or representatives' meeting decides be first
+discussed by the village party organisation: every procedure starts with the branch committee (or
+the two committees it leads) — `Procedure.party_discusses_first`, cited as
+{party}.
+
+## Periods and holidays (民法典 第二百零一至二百零三条)
+
+A period starts the day after its event and ends at 24:00 of its last day; a last day that is a
+statutory rest day moves to the next working day. The rest days are the State Council's yearly
+arrangement, shipped as data with its source, plus a village's own (its profile's `own_days`,
+set on the admin page):
+
+{years}
+
+A year not listed counts weekends and the village's own days only; the admin page says so. A
+meeting's advance notice is not extended over rest days (nothing is due on its last day:
+`periods.advance_notice_earliest`) unless the village's profile chooses the stricter reading
+(`notice_extends_over_rest_days`); the scheduling page says which reading applies.
 
 ## Mutation testing
 
 Each comparison, share, constant and refusal of these modules is changed in turn and the module's
 tests are run against the change (`python scripts/mutation.py`); the scores, the command and every
 surviving change with why it cannot be noticed are in [mutation.md](mutation.md).
-""")
+""".replace("{party}", PARTY_DISCUSSES_FIRST.text()).replace("{years}", years))
     return "\n".join(out)
 
 

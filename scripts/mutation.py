@@ -284,6 +284,11 @@ def _pytest(work: Path, tests: tuple[str, ...], timeout: float, *, show: bool = 
             print((done.stdout + done.stderr).decode(errors="replace")[-3000:], file=sys.stderr)
         if done.returncode in (1, 2):  # tests failed or could not import: the mutant is noticed
             return "killed"
+        said = (done.stdout + done.stderr).decode(errors="replace")
+        if done.returncode == 4 and "conftest" in said:
+            # The mutant breaks an import the tests' conftest makes (it imports the web UI,
+            # which imports the module): pytest calls that a usage error, but it is noticed.
+            return "killed"
         raise RuntimeError(f"pytest exited {done.returncode}:\n{done.stdout.decode()[-2000:]}")
     return "survived"
 
