@@ -175,3 +175,17 @@ def test_months_carry_into_years_and_shorter_months():
     assert add_years(date(2000, 2, 29), 1) == date(2001, 2, 28)
     with pytest.raises(InvalidInput):
         add_months("2026-01-01", 1)
+
+
+def test_merged_calendars_rest_on_either_and_a_rest_day_wins_over_a_working_day():
+    from deliberate.periods import HolidayCalendar
+
+    national = HolidayCalendar(frozenset({date(2026, 10, 1)}), frozenset({date(2026, 10, 10)}))
+    own = HolidayCalendar(frozenset({date(2026, 10, 10), date(2026, 6, 22)}), frozenset({date(2026, 12, 5)}))
+    merged = national.merged(own)
+    assert merged.holidays == {date(2026, 10, 1), date(2026, 10, 10), date(2026, 6, 22)}
+    assert merged.workdays == {date(2026, 12, 5)}  # 10 October rests: the village's holiday wins
+    assert merged.weekends_rest
+    assert not national.merged(HolidayCalendar(weekends_rest=False)).weekends_rest
+    assert not HolidayCalendar(weekends_rest=False).merged(national).weekends_rest
+    assert merged.is_rest_day(date(2026, 10, 10)) and not merged.is_rest_day(date(2026, 12, 5))
