@@ -189,3 +189,19 @@ def test_merged_calendars_rest_on_either_and_a_rest_day_wins_over_a_working_day(
     assert not national.merged(HolidayCalendar(weekends_rest=False)).weekends_rest
     assert not HolidayCalendar(weekends_rest=False).merged(national).weekends_rest
     assert merged.is_rest_day(date(2026, 10, 10)) and not merged.is_rest_day(date(2026, 12, 5))
+
+
+def test_the_stricter_reading_ends_the_notice_on_a_working_day_and_meets_the_day_after():
+    """Ten days' notice given Monday 21 September 2026 with 1–7 October resting: the period's
+    last day, 1 October, moves to 8 October, so the meeting is on the 9th at the earliest; by
+    the default reading it is on 2 October. A last day that is a working day moves nothing."""
+    from deliberate.periods import HolidayCalendar, advance_notice_earliest, advance_notice_ok
+
+    rest = HolidayCalendar(frozenset(date(2026, 10, d) for d in range(1, 8)))
+    given = date(2026, 9, 21)
+    assert advance_notice_earliest(given, 10) == date(2026, 10, 2)
+    assert advance_notice_earliest(given, 10, rest) == date(2026, 10, 9)
+    assert advance_notice_earliest(date(2026, 9, 1), 10, rest) == date(2026, 9, 12)  # 11 Sept: a Friday
+    assert advance_notice_ok(given, date(2026, 10, 9), 10, rest)
+    assert not advance_notice_ok(given, date(2026, 10, 8), 10, rest)
+    assert advance_notice_ok(given, date(2026, 10, 8), 10)
