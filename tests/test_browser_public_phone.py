@@ -141,3 +141,24 @@ def test_the_verification_page_leads_with_what_a_villager_can_do(site, page):
     assert receipt["y"] < command["y"]
     if page.viewport_size == PHONE:
         assert receipt["y"] + receipt["height"] <= 640 * 1.5  # the receipt box within the first screen and a half
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_officials_pages_issue_12_added_to_fit_a_phone_with_large_targets(site, browser, viewport):
+    """The clerk's matter page (the requisition form, the step's rule and the notice reading), the
+    admin page (the holiday calendar, the composition findings) and the committee's queue: no
+    sideways scrolling at 360 px, every link, button and field at least 44×44, axe-core clean."""
+    for username, path, name in (("clerk", "/v/demo/m/bridge", "clerk-matter"),
+                                 ("admin", "/v/demo/admin", "admin"),
+                                 ("supervisor", "/v/demo/objections", "objections")):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{site}/login?lang=zh_Hans")
+        page.fill("#username", username)
+        page.fill("#password", "demo1234")
+        page.click("button[type=submit]")
+        page.goto(f"{site}{path}")
+        for summary in page.locator("main details > summary").all():
+            summary.click()  # what is folded is checked open
+        _check(page, name)
+        context.close()

@@ -231,3 +231,25 @@ def test_counts_and_search_on_each_database(store_url):
         assert set(offered[2:]) == {f"p{n:04d}" for n in range(110, 120)}
     finally:
         store.engine.dispose()
+
+
+def test_the_group_counts_add_up_to_the_panels_expected_and_present(tmp_path):
+    """At a party members' meeting probationary members attend without counting in 应到: the table
+    by group counts as the panel does, and those who attend without counting are said apart."""
+    from helpers import demo_app, demo_driver
+
+    from deliberate.usecases import attendance, hall
+
+    app = demo_app(tmp_path / "g.sqlite3")
+    ledger, _ = demo_driver(app)
+    store = app.extensions["deliberate"]
+    live = ledger.state.sittings["live"]
+    for person in sorted(live.roster.attendees):
+        hall.check_in(store, "demo", "live", person, ledger.state.last_at)
+    live = ledger.__class__("demo", store).state.sittings["live"]
+    counted = attendance.attendance(store, "demo", "live")
+    assert (counted.expected, counted.present) == (live.attendance().expected, live.attendance().present)
+    assert sum(g.expected for g in counted.groups) == counted.expected
+    assert sum(g.present for g in counted.groups) == counted.present
+    apart = len(live.roster.attendees - live.roster.voters)
+    assert apart > 0 and counted.attending == counted.attending_present == apart

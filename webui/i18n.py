@@ -153,6 +153,9 @@ WORDS = Catalogue({
     "present_list": ("到会人员", "到會人員", "Present"),
     # The console with a big crowd (issue 11 §3): counts by villager group and a search, not a list.
     "crowd_title": ("到会情况", "到會情況", "Attendance"),
+    "crowd_attending": ("另有列席{n}人（不计入应到、实到），已到{present}人",
+                        "另有列席{n}人（不計入應到、實到），已到{present}人",
+                        "{n} more attend without counting in expected or present; {present} came"),
     "crowd_by_group": ("按村民小组统计", "按村民小組統計", "By villager group"),
     "crowd_total": ("合计", "合計", "Total"),
     "crowd_absent": ("未到", "未到", "Absent"),
@@ -450,6 +453,7 @@ WORDS = Catalogue({
     "composition_minutes": ("本次村民代表会议的组成不符合法律规定，请记入会议纪要：",
                             "本次村民代表會議的組成不符合法律規定，請記入會議紀要：",
                             "This representatives' meeting is not lawfully composed; record it in the minutes:"),
+    "actions": ("操作", "操作", "Actions"),
     "composition_title": ("村民代表会议和村务监督委员会的组成", "村民代表會議和村務監督委員會的組成",
                           "Composition of the representatives' meeting and the supervisory committee"),
     "composition_none": ("尚无名册，无法检查组成。", "尚無名冊，無法檢查組成。",

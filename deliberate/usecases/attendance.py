@@ -59,6 +59,8 @@ class Attendance:
     more: int
     listed: bool  # ``found`` answers a search (or lists a small sitting's attendees)
     checking_in: bool  # the sitting still takes check-ins and check-outs
+    attending: int = 0  # those who attend without counting in 应到 (列席), and how many came
+    attending_present: int = 0
 
 
 def _group_order(group: str | None) -> tuple[bool, tuple[tuple[int, str], ...]]:
@@ -84,20 +86,34 @@ def attendance(store: SqlRepository, village: str, sitting: str, *, query: str =
     counts: dict[str | None, list[int]] = {}
     picked = []
     listed = bool(query or group or only) or len(found.roster.attendees) <= SHOWN
+    # Counted as the panel counts 应到 and 实到 (Sitting.attendance): the expected (with excused
+    # members who came back) and the voters present; those who attend without counting — a
+    # probationary party member, the supervisory committee at a two committees' meeting — are
+    # listed and checked in, but counted apart (列席).
+    counted = set(found.roster.expected) | set(found.returned)
+    others = [0, 0]
     for person in found.roster.attendees:
         name, in_group = people.get(person, (person, None))
         here = person in found.present
-        tally = counts.setdefault(in_group, [0, 0])
-        tally[0] += 1
-        tally[1] += here
+        if person in counted:
+            tally = counts.setdefault(in_group, [0, 0])
+            tally[0] += 1
+            tally[1] += here
+        elif person in found.roster.voters:  # excused, not come back: in no count
+            pass
+        else:
+            others[0] += 1
+            others[1] += here
         if listed and (not query or _matches(query, person, name)) \
                 and (group is None or in_group == group) and (only is None or person == only):
             picked.append(Attendee(person, name, in_group, here))
     picked.sort(key=lambda a: (a.present, a.name, a.person))
     groups = tuple(GroupCount(g, e, p) for g, (e, p) in sorted(counts.items(), key=lambda i: _group_order(i[0])))
-    return Attendance(groups, len(found.roster.attendees), len(found.present), query, group,
+    now = found.attendance()
+    return Attendance(groups, now.expected, now.present, query, group,
                       tuple(picked[:SHOWN]), max(0, len(picked) - SHOWN), listed,
-                      found.state in (SittingState.CONVENED, SittingState.IN_SESSION, SittingState.VOTING))
+                      found.state in (SittingState.CONVENED, SittingState.IN_SESSION, SittingState.VOTING),
+                      others[0], others[1])
 
 
 def teller_choices(store: SqlRepository, village: str, sitting: str, query: str = "",
