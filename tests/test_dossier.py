@@ -3,7 +3,7 @@ demo village — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
 
 import pytest
@@ -114,7 +114,7 @@ def test_the_sign_in_sheet_of_the_live_sitting_lists_everyone_who_may_attend(sto
 def test_check_in_and_out_times_are_in_china_time(store):
     ledger = Ledger("demo", store)
     voters = sorted(ledger.state.sittings["live"].roster.voters)
-    morning = datetime(2026, 11, 24, 1, 5, tzinfo=timezone.utc)  # 09:05 in Beijing
+    morning = datetime(2026, 11, 24, 1, 5, tzinfo=UTC)  # 09:05 in Beijing
     ledger.handle(c.CheckIn("live", voters[0]), morning)
     ledger.handle(c.CheckIn("live", voters[1]), morning + timedelta(minutes=1))
     ledger.handle(c.CheckOut("live", voters[1]), morning + timedelta(minutes=30))

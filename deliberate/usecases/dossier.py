@@ -138,7 +138,8 @@ def dossier(store: SqlRepository, village: str, matter: str) -> Dossier:
     notices = []
     for n in found.notices:
         lodged = tuple(o for o in found.objections if o.notice == n.number)
-        notices.append(NoticeRecord(n.number, n.stage, n.published_on, n.period, n.issued_by, lodged, tuple(named(o.by) for o in lodged)))
+        notices.append(NoticeRecord(n.number, n.stage, n.published_on, n.period, n.issued_by, lodged,
+                                    tuple(named(o.by) for o in lodged)))
     return Dossier(village, name, found, tuple(sittings), reviews, tuple(notices), found.progress,
                    found.spent, head)
 
@@ -210,8 +211,8 @@ def sign_in_sheet(store: SqlRepository, village: str, sitting: str) -> SignIn:
     people = set(roster.attendees) | set(visits)
     # At a meeting that counts households, a household's members stand together on the sheet.
     order = sorted(people, key=lambda p: (household(p) or "", roster.households.get(p, ""), names.get(p, p), p))
-    rows = tuple(SignInRow(i, p, names.get(p, p), household(p), p in roster.voters, tuple(visits.get(p, ())))
-                 for i, p in enumerate(order, 1))
+    rows = tuple(SignInRow(i, p, names.get(p, p), household(p), p in roster.voters,
+                           tuple(visits.get(p, ()))) for i, p in enumerate(order, 1))
     came = {p for p in visits if p in roster.voters}
     expected = found.attendance().expected
     homes = {roster.households[p] for p in came if p in roster.households}
