@@ -72,7 +72,21 @@ def test_a_failed_vote_is_recorded_as_failed(store):
     d = dossier.dossier(store, "demo", "hall")
     last = d.sittings[-1].votes[0].result
     assert not last.passed and last.tally.oppose == last.attendance.present
-    assert d.notices == () and d.progress == ()
+    assert not d.township_step and d.notices == () and d.progress == ()
+
+
+def test_an_adjourned_sitting_says_so_and_counts_who_came(store):
+    from deliberate.demo import Driver
+    from deliberate.store.roster import load_roster
+
+    ledger = Ledger("demo", store)
+    driver = Driver(ledger, load_roster(store.engine, "demo"), ledger.state.last_at + timedelta(minutes=1))
+    driver.sittings = 900
+    driver.raise_matter("few", "修村口小路")
+    sitting = driver.hold_vote("few", present=1)  # too few: the sitting adjourns without a vote
+    (record,) = dossier.dossier(store, "demo", "few").sittings
+    assert record.votes == () and record.sitting.id == sitting and record.sitting.adjourn_reason
+    assert record.attendance.present == 1 and record.share_present == Fraction(1, record.attendance.expected)
 
 
 def test_a_township_review_is_in_the_dossier(store):
@@ -95,6 +109,8 @@ def test_a_township_review_is_in_the_dossier(store):
     driver.raise_matter("reviewed", "土地承包方案", procedure)
     while driver.matter("reviewed").step.kind is not StepKind.EXTERNAL_REVIEW:
         driver.advance("reviewed")
+    assert dossier.dossier(store, "demo", "reviewed").township_step
+    assert not dossier.dossier(store, "demo", "reviewed").reviews
     driver.do(c.RecordTownshipReview("reviewed", True, "镇审〔2026〕7号", by="镇人民政府"))
     (review,) = dossier.dossier(store, "demo", "reviewed").reviews
     assert review.approved and review.reference == "镇审〔2026〕7号" and review.by == "镇人民政府"

@@ -40,6 +40,7 @@ DOSSIER_WORDS: dict[str, tuple[str, str, str]] = {
     "dossier_minutes": ("会议记录", "會議記錄", "Minutes"),
     "dossier_supervision": ("村务监督委员会意见", "村務監督委員會意見", "Supervisory committee's opinion"),
     "dossier_township": ("乡镇（街道）审核", "鄉鎮（街道）審核", "Township review"),
+    "dossier_not_reviewed": ("尚无审核记录。", "尚無審核記錄。", "No review recorded yet."),
     "dossier_notice_number": ("第{number}次公示", "第{number}次公示", "notice {number}"),
     "dossier_period": ("{first}至{last}", "{first}至{last}", "{first} to {last}"),
     "dossier_objections": ("异议及答复", "異議及答覆", "Objections and answers"),

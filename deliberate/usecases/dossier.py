@@ -22,7 +22,7 @@ from fractions import Fraction
 from deliberate.chronology import CHINA_TIME
 from deliberate.events import CheckedIn
 from deliberate.periods import Period
-from deliberate.procedure import Stage
+from deliberate.procedure import Stage, StepKind
 from deliberate.record import Checkpoint
 from deliberate.state import Matter, Minutes, Objection, Progress, Sitting, VoteResult
 from deliberate.store import SqlRepository
@@ -109,6 +109,11 @@ class Dossier:
     progress: tuple[Progress, ...]
     spent: int  # fen
     checkpoint: Checkpoint  # the record's head when the dossier was made
+
+    @property
+    def township_step(self) -> bool:
+        """Whether the matter's procedure has the township review (乡镇审核) as a step."""
+        return any(step.kind is StepKind.EXTERNAL_REVIEW for step in self.matter.procedure.steps)
 
 
 def dossier(store: SqlRepository, village: str, matter: str) -> Dossier:
