@@ -101,6 +101,10 @@ def test_the_sign_in_sheets_print_one_row_a_name_on_a_counted_number_of_pages(si
     assert page.locator("tbody tr").count() == 320
     pages = _print(page, "villagers-sign-in")
     print(f"villagers' meeting sign-in sheet: 320 rows on {pages} A4 pages")
+    assert _axe(page) == []
+    page.emulate_media(media="print")
+    _shot(page, "sign-in-households-a4")
+    page.emulate_media(media="screen")
     # Nine millimetres a row: between 25 and 30 rows on an A4 page, the counts on the last.
     assert -(-320 // 30) <= pages <= -(-320 // 25) + 1, pages
     phone = _login(chromium, base, PHONE)

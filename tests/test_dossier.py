@@ -151,6 +151,7 @@ def test_the_villagers_meeting_sheet_has_households_and_counts(store):
     assert (sheet.expected, sheet.present, sheet.households, sheet.households_present) == (320, 320, 96, 96)
     assert all(r.household for r in sheet.rows)
     homes = [meeting.sitting.roster.households[r.person] for r in sheet.rows]
+    assert [r.household_id for r in sheet.rows] == homes
     # A household's members stand together.
     assert len([h for i, h in enumerate(homes) if i == 0 or homes[i - 1] != h]) == 96
 

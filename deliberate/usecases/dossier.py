@@ -166,6 +166,7 @@ class SignInRow:
     person: str
     name: str
     household: str | None  # the household's name in the roster (户 / 户主)
+    household_id: str | None  # its number in the roster (户号): households may share a name
     votes: bool
     visits: tuple[Visit, ...]
 
@@ -216,8 +217,9 @@ def sign_in_sheet(store: SqlRepository, village: str, sitting: str) -> SignIn:
     people = set(roster.attendees) | set(visits)
     # At a meeting that counts households, a household's members stand together on the sheet.
     order = sorted(people, key=lambda p: (household(p) or "", roster.households.get(p, ""), names.get(p, p), p))
-    rows = tuple(SignInRow(i, p, names.get(p, p), household(p), p in roster.voters,
-                           tuple(visits.get(p, ()))) for i, p in enumerate(order, 1))
+    rows = tuple(SignInRow(i, p, names.get(p, p), household(p),
+                           roster.households.get(p) if roster.counts_households else None,
+                           p in roster.voters, tuple(visits.get(p, ()))) for i, p in enumerate(order, 1))
     came = {p for p in visits if p in roster.voters}
     expected = found.attendance().expected
     homes = {roster.households[p] for p in came if p in roster.households}
