@@ -154,6 +154,12 @@ def test_a_representatives_meeting_whose_composition_breaks_the_law_says_so_for_
     assert set(found) <= {f for f in every if not f.ok}
     console = login(app, "chair").get(f"/v/demo/s/{sitting}/hall").get_data(as_text=True)
     assert "组成不符合法律规定" in console and all(f.text() in console for f in found)
+    from deliberate.usecases import dossier
+
+    record = next(r for r in dossier.dossier(store, "demo", "shrine").sittings if r.sitting.id == sitting)
+    assert record.composition == found  # the dossier the township reads says it too
+    printed = login(app, "clerk").get("/v/demo/m/shrine/dossier").get_data(as_text=True)
+    assert all(f.text() in printed for f in found)
     admin = login(app, "admin").get("/v/demo/admin").get_data(as_text=True)
     assert all(f.text() in admin for f in every) and "第二十五条" in admin
     other = next(s for s in ledger.state.sittings.values() if s.body.value != "representatives_meeting")

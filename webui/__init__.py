@@ -30,6 +30,7 @@ from . import (
     auth,
     ballot,
     cards,
+    dossier,
     hall,
     logprivacy,
     matters,
@@ -108,7 +109,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
 
     for blueprint in (public.bp, auth.bp, hall.bp, ballot.bp, screen.bp, matters.bp, admin.bp,
-                      objections.bp, submissions.bp, steps.bp, api.bp, cards.bp):
+                      objections.bp, submissions.bp, steps.bp, api.bp, cards.bp, dossier.bp):
         app.register_blueprint(blueprint)
     # Officials' forms carry CSRF tokens; a voter's form is authorised by its signed link instead
     # (see webui.ballot.vote).

@@ -13,6 +13,7 @@ from flask import g, request, session
 from deliberate.i18n import DEFAULT_LANG, LANGS, Catalogue
 
 from .card_words import CARD_WORDS
+from .dossier_words import DOSSIER_WORDS
 
 __all__ = ["LANG_NAMES", "WORDS", "current_lang", "select_locale", "t"]
 
@@ -858,6 +859,7 @@ WORDS = Catalogue({
     "bad_file": ("附件过大或无法读取（每个不超过10MB）", "附件過大或無法讀取（每個不超過10MB）",
                  "An attachment is too large or unreadable (10 MB each at most)"),
     **CARD_WORDS,
+    **DOSSIER_WORDS,
 }, may_be_empty_in_english=frozenset({"people"}))
 
 

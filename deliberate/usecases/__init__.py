@@ -24,6 +24,7 @@ from . import (
            ballot,
            cards,
            demo,
+           dossier,
            hall,
            limits,
            matters,
@@ -36,7 +37,8 @@ from . import (
 )
 from .common import Missing, NotFound, address, handle, is_database_error, sitting_of, state_of, village_name
 
-__all__ = ["Missing", "NotFound", "SqlRepository", "accounts", "address", "ballot", "cards", "demo", "hall", "handle",
+__all__ = ["Missing", "NotFound", "SqlRepository", "accounts", "address", "ballot", "cards", "demo", "dossier",
+           "hall", "handle",
            "is_database_error", "limits", "matters",
            "open_store", "participation", "records", "roster", "roster_preview", "settings", "sitting_of", "state_of",
            "tracking",
