@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from helpers import CONTACTS, ROSTER, Village
 
 from deliberate import (
@@ -590,3 +592,29 @@ def test_a_land_matter_at_the_representatives_meeting_needs_two_thirds_of_all_re
     result = v.state.sittings[s].results[-1]
     assert result.quorate and result.passed is passed
     assert v.matter("m1").stage is (Stage.RESOLUTION_NOTICE if passed else Stage.REJECTED)
+
+
+# Every preset but the villager group meeting's, whose roster is drawn per group (another body
+# in any case: WrongBody, tested above).
+_OTHER_RULES = [n for n in rules.names() if n != "villager_group_meeting"]
+
+
+@given(name=st.sampled_from(sorted(PROCEDURES)), other=st.sampled_from(_OTHER_RULES),
+       stage=st.sampled_from([Stage.PROPOSAL, Stage.CONSULTATION, Stage.REVIEW, Stage.RESOLUTION]))
+@settings(max_examples=60, deadline=None)
+def test_any_rule_but_the_steps_own_is_refused_and_the_own_one_accepted(name, other, stage):
+    """For every shipped procedure, sitting step and preset: convening under a rule other than the
+    one the step names is WrongRule (WrongBody where the body differs too), and changes nothing."""
+    from deliberate import WrongRule
+
+    procedure = PROCEDURES[name]
+    step = procedure.step(stage)
+    if step is None or step.decides_by is None:
+        return
+    v = Village()
+    v.to_stage("m1", stage, procedure)
+    rule = rules.preset(other)
+    if rule == step.decides_by:
+        v.do(_convene(v, "m1", rule))
+        return
+    refused(v, _convene(v, "m1", rule), WrongBody if rule.body is not step.body else WrongRule)
