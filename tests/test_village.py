@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from helpers import CONTACTS, ROSTER, Village
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from helpers import CONTACTS, ROSTER, Village
 
 from deliberate import (
     AlreadyExists,
