@@ -22,6 +22,7 @@ IMAGES = ROOT / "docs" / "images"
 VILLAGE, SITTING = "demo", "live"
 PHONE = {"width": 360, "height": 640}
 LEFT = 13  # villagers left without a card before printing: three A4 pages (6 + 6 + 1)
+SERVED: dict = {}  # the app the module's server runs, for a test that issues a card directly
 
 
 def _now():
@@ -43,6 +44,7 @@ def hall(tmp_path_factory):
     from werkzeug.serving import make_server
 
     app = demo_app(tmp_path_factory.mktemp("card") / "web.sqlite3")
+    SERVED["app"] = app
     store = app.extensions["deliberate"]
     ledger = Ledger(VILLAGE, store)
     voters = sorted(ledger.state.sittings[SITTING].roster.voters)
@@ -163,3 +165,41 @@ def test_print_six_cards_to_a_page_then_check_in_scan_and_vote_on_one_phone(hall
     _shot(clerk, "console-released")
     other.goto(url.replace("/card#", "/card?lang=zh_Hans#"))
     other.wait_for_selector("text=您的选择已记录：赞成")  # the same ballot, now on the new phone
+
+
+def test_a_lost_card_replaced_on_the_cards_page_is_refused_at_the_door_and_on_the_phone(hall, chromium):
+    """挂失补卡 in the browser: the clerk replaces a villager's card on the cards page; the old card's
+    QR code, opened on a phone, says it was revoked, and scanned at the door it is named as the
+    holder's revoked card; the new card checks its holder in."""
+    base, ledger, voters = hall
+    person = next(p for p in voters if p not in ledger.state.sittings[SITTING].present)
+    from webui.cards import _key  # the key of the site's secret, as the web UI makes it
+
+    app = SERVED["app"]
+    with app.app_context():  # the card as the clerk would have printed it, its code in hand
+        (old,) = cards.issue_cards(app.extensions["deliberate"], _key(), VILLAGE, [person], _now())
+    clerk = _login(chromium, base, "clerk")
+    clerk.goto(f"{base}/v/{VILLAGE}/cards?lang=zh_Hans")
+    name = old.name
+    clerk.click(f"button[aria-label='为{name}挂失补卡']")
+    clerk.wait_for_selector(".voter-card")
+    assert clerk.locator(".voter-card").count() == 1
+    new_code = clerk.locator(".voter-card .card-code span").inner_text()
+    assert new_code != old.code
+    assert _axe(clerk) == []
+
+    phone = _phone(chromium)
+    phone.goto(f"{base}/card?lang=zh_Hans#{old.code.replace('-', '')}")
+    phone.wait_for_selector("text=这张卡已挂失作废")
+    assert _axe(phone) == []
+    _shot(phone, "phone-revoked")
+
+    clerk.goto(f"{base}/v/{VILLAGE}/s/{SITTING}/hall?lang=zh_Hans")
+    clerk.fill("#who", old.code)
+    clerk.press("#who", "Enter")
+    clerk.wait_for_selector(f"text=这是{name}已挂失作废的旧卡")
+    assert person not in ledger.state.sittings[SITTING].present
+    clerk.fill("#who", new_code)
+    clerk.press("#who", "Enter")
+    clerk.wait_for_selector("text=签到成功")
+    assert person in ledger.state.sittings[SITTING].present
