@@ -147,3 +147,15 @@ def test_saving_a_calendar_that_cannot_be_changes_nothing(village):
     assert store.settings("v") == before
     years = settings.calendar_years(store, "v", date(2026, 12, 4))
     assert [(y.year, y.arrangement is not None) for y in years] == [(2026, True), (2027, False)]
+
+
+def test_a_calendar_of_thousands_of_own_days_is_refused(village):
+    """Every period of the village is counted with its own days: more than a year's worth (a
+    pasted list gone wrong, or an attempt to slow every page) is refused, naming the bound."""
+    store, _ = village
+    before = store.settings("v")
+    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(settings.MAX_OWN_DAYS + 1)]
+    with pytest.raises(InvalidRule, match=str(settings.MAX_OWN_DAYS)):
+        settings.save_calendar(store, "v", own_rest_days=days, own_working_days=[],
+                               notice_extends_over_rest_days=False)
+    assert store.settings("v") == before

@@ -18,7 +18,8 @@ from deliberate.store import SqlRepository
 
 from .common import village_name
 
-__all__ = ["LIMITS", "CalendarYear", "calendar_years", "save_calendar", "save_settings", "village_profile"]
+__all__ = ["LIMITS", "MAX_OWN_DAYS", "CalendarYear", "calendar_years", "save_calendar", "save_settings",
+           "village_profile"]
 
 # What the admin page may set, and within which bounds (days; yuan).
 LIMITS = {"notice_period_days": (1, 90), "objection_answer_days": (1, 60),
@@ -28,6 +29,11 @@ _NAMES = {"notice_period_days": Wording("公示期（天）", "公示期（天�
                                            "the days to answer an objection"),
           "major_matter_threshold_yuan": Wording("重大事项金额（元）", "重大事項金額（元）",
                                                  "the amount of a major matter (yuan)")}
+
+
+MAX_OWN_DAYS = 400  # a village's own rest and working days, together
+_OWN_DAYS = Wording("本村自己的休息日和调休上班日（天数）", "本村自己的休息日和調休上班日（天數）",
+                    "the village's own rest and working days (how many)")
 
 
 def _profile(saved: dict[str, Any]) -> Profile:
@@ -60,6 +66,10 @@ def save_settings(store: SqlRepository, village: str, *, notice_period_days: int
     if own_rest_days is not None or own_working_days is not None:
         rest = frozenset(own.holidays if own_rest_days is None else own_rest_days)
         working = frozenset(own.workdays if own_working_days is None else own_working_days)
+        if len(rest) + len(working) > MAX_OWN_DAYS:
+            # Every period of the village is counted with these: a year's worth of dates is
+            # already more than any province has; thousands would be a typing accident or worse.
+            raise InvalidRule("err_setting", name=_OWN_DAYS, low=0, high=MAX_OWN_DAYS)
         if rest & working:
             raise InvalidRule("err_own_day_twice", day=min(rest & working).isoformat())
         if any(d.weekday() < 5 for d in working):
