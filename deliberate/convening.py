@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -24,7 +25,14 @@ from .periods import HolidayCalendar, advance_notice_earliest
 from .rules.model import Citation, Comparison, Threshold, Wording
 from .tally import check_count
 
-__all__ = ["REQUISITIONS", "Requisition", "check_notice", "requisition"]
+__all__ = ["REQUISITIONS", "Requisition", "SignerPool", "check_notice", "requisition"]
+
+
+class SignerPool(Enum):
+    """Who may sign a requisition, and so whom its share is counted against."""
+
+    ADULT_VILLAGERS = "adult_villagers"  # 本村十八周岁以上村民
+    REPRESENTATIVES = "representatives"  # 村民代表
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +41,8 @@ class Requisition:
 
     name: str
     body: Body
-    signers: Wording  # who signs
+    signers: Wording  # who signs, in words
+    pool: SignerPool  # who signs, as the roster counts them
     threshold: Threshold
     citation: Citation
 
@@ -59,13 +68,13 @@ _FIFTH = Threshold(Fraction(1, 5), Comparison.AT_LEAST)
 REQUISITIONS: Mapping[str, Requisition] = MappingProxyType({r.name: r for r in (
     Requisition("villagers_meeting_by_villagers", Body.VILLAGERS_MEETING,
                 Wording("本村十八周岁以上村民", "本村十八週歲以上村民", "villagers aged 18 or over"),
-                _TENTH, organic_law(21)),
+                SignerPool.ADULT_VILLAGERS, _TENTH, organic_law(21)),
     Requisition("villagers_meeting_by_representatives", Body.VILLAGERS_MEETING,
                 Wording("村民代表", "村民代表", "villagers' representatives"),
-                _THIRD, organic_law(21)),
+                SignerPool.REPRESENTATIVES, _THIRD, organic_law(21)),
     Requisition("representatives_meeting_by_representatives", Body.REPRESENTATIVES_MEETING,
                 Wording("村民代表", "村民代表", "villagers' representatives"),
-                _FIFTH, organic_law(26)),
+                SignerPool.REPRESENTATIVES, _FIFTH, organic_law(26)),
 )})
 
 

@@ -91,13 +91,21 @@ _2026 = Arrangement(
 STATE_COUNCIL: Mapping[int, Arrangement] = MappingProxyType({a.year: a for a in (_2025, _2026)})
 
 
+def _calendar(chosen: Iterable[Arrangement]) -> HolidayCalendar:
+    chosen = list(chosen)
+    return HolidayCalendar(frozenset(d for a in chosen for d in a.rest),
+                           frozenset(d for a in chosen for d in a.working))
+
+
+_ALL = _calendar(STATE_COUNCIL.values())  # made once: every village's calendar starts from it
+
+
 def national(years: Iterable[int] | None = None) -> HolidayCalendar:
     """The calendar of the State Council's arrangements (of ``years``, or all at hand): their rest
     days and make-up working days, weekends resting otherwise."""
-    chosen = [STATE_COUNCIL[y] for y in (STATE_COUNCIL if years is None else years)
-              if y in STATE_COUNCIL]
-    return HolidayCalendar(frozenset(d for a in chosen for d in a.rest),
-                           frozenset(d for a in chosen for d in a.working))
+    if years is None:
+        return _ALL
+    return _calendar(STATE_COUNCIL[y] for y in years if y in STATE_COUNCIL)
 
 
 def covers(first: date, last: date) -> bool:

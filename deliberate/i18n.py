@@ -131,6 +131,9 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "err_signer_ambiguous": ("“{signer}”同名多人（{numbers}）：请写名册编号",
                              "「{signer}」同名多人（{numbers}）：請寫名冊編號",
                              "several people are called “{signer}” ({numbers}): give the roster number"),
+    "err_requisition_twice": ("这份联名提议已经记录过了（{on}收到，记录号{id}）",
+                              "這份聯名提議已經記錄過了（{on}收到，記錄號{id}）",
+                              "this requisition is already recorded (received {on}, entry {id})"),
     "err_signed_twice": ("“{signer}”签了两次名", "「{signer}」簽了兩次名", "“{signer}” signed twice"),
     "requisition_met": ("{signers}人联名（可联名{eligible}人，须至少{required}人）："
                         "已达到，{body}应当召集（{citation}）",

@@ -159,3 +159,11 @@ def test_a_calendar_of_thousands_of_own_days_is_refused(village):
         settings.save_calendar(store, "v", own_rest_days=days, own_working_days=[],
                                notice_extends_over_rest_days=False)
     assert store.settings("v") == before
+
+
+def test_exactly_the_bound_of_own_days_is_kept(village):
+    store, _ = village
+    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(settings.MAX_OWN_DAYS)]
+    saved = settings.save_calendar(store, "v", own_rest_days=days, own_working_days=[],
+                                   notice_extends_over_rest_days=False)
+    assert len(saved.own_days.holidays) == settings.MAX_OWN_DAYS == 400

@@ -121,7 +121,7 @@ def test_the_answer_is_due_by_the_villages_calendar_and_the_admin_sets_it(villag
     assert village_profile(app.extensions["deliberate"], "demo").own_days.holidays == frozenset()
     weekday = admin.post("/v/demo/admin/calendar", data={"own_working_days": "2026-12-07",
                                                          "csrf_token": token})
-    assert weekday.status_code == 400 and "调休上班日只能是周六或周日" in weekday.get_data(as_text=True)
+    assert weekday.status_code == 422 and "调休上班日只能是周六或周日" in weekday.get_data(as_text=True)
     saved = admin.post("/v/demo/admin/calendar", data={"own_rest_days": str(plain), "notice_extends": "1",
                                                        "csrf_token": token})
     assert saved.status_code == 302

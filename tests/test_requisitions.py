@@ -53,12 +53,15 @@ def test_a_requisition_that_cannot_be_is_refused_and_changes_nothing(command, er
     assert v.state == before
 
 
-def test_an_id_used_twice_and_a_finished_matter_are_refused():
+def test_an_id_used_twice_the_same_paper_twice_and_a_finished_matter_are_refused():
     v = Village()
     v.raise_matter("m1")
-    v.do(_record(v, "r1", ["p0001"], 26))
+    v.do(_record(v, "r1", ["p0001", "p0002"], 26))
     with pytest.raises(AlreadyExists):
         v.do(_record(v, "r1", ["p0002"], 26))
+    with pytest.raises(AlreadyExists, match="已经记录过了"):  # a double tap: other id, same paper
+        v.do(_record(v, "r9", ["p0002", "p0001"], 26))
+    v.do(_record(v, "r2", ["p0001", "p0002"], 26, on=v.today - timedelta(days=1)))  # another day
     v.do(c.WithdrawMatter("m1", "撤回", by="p0001"))
     with pytest.raises(InvalidInput, match="已办结或撤回"):
         v.do(_record(v, "r2", ["p0002"], 26))
@@ -120,7 +123,8 @@ def test_the_clerk_records_one_and_both_pages_show_the_committee_must_convene(tm
     bad = clerk.post("/v/demo/m/road/requisitions", data={
         "kind": "representatives_meeting_by_representatives", "received_on": str(driver.today),
         "signers": "查无此人", "csrf_token": token})
-    assert "不是可联名的人" in clerk.get(bad.headers["Location"]).get_data(as_text=True)
+    said = bad.get_data(as_text=True)  # the page again, with the reason and what was typed
+    assert bad.status_code == 422 and "不是可联名的人" in said and ">查无此人</textarea>" in said
     assert len(ledger.state.matters["road"].requisitions) == 1
 
 

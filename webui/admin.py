@@ -36,15 +36,16 @@ def settings_shown(profile: Profile) -> dict[str, Any]:
             "notice_extends": profile.notice_extends_over_rest_days}
 
 
-def _page(village: str, status: int = 200, report: Any = None) -> Any:
-    """The admin page, with whatever was flashed, answering ``status``."""
+def _page(village: str, status: int = 200, report: Any = None, posted: str | None = None) -> Any:
+    """The admin page, with whatever was flashed, answering ``status``; ``posted`` names the
+    refused form, which then shows what was typed in it."""
     return render_template("admin/index.html", village=village, name=village_or_404(village),
                            settings=settings_shown(village_profile(village)),
                            profile=village_profile(village),
                            calendar=village_settings_.calendar_years(store(), village, now().date()),
                            findings=rosters.composition(store(), village, now().date()),
                            accounts=acc.village_accounts(store(), village), roles=ROLES,
-                           report=report), status
+                           report=report, posted=posted), status
 
 
 @bp.get("")
@@ -93,11 +94,11 @@ def calendar(village: str) -> Any:
     village_or_404(village)
     rest, working = _days("own_rest_days"), _days("own_working_days")
     if rest is None or working is None:
-        return _page(village, 400)
+        return _page(village, 400, posted="calendar")
     if attempt(village_settings_.save_calendar, village, own_rest_days=rest,
                own_working_days=working,
                notice_extends_over_rest_days=request.form.get("notice_extends") == "1") is REFUSED:
-        return _page(village, 400)
+        return _page(village, 422, posted="calendar")
     flash(t("done"), "ok")
     return redirect(url_for("admin.index", village=village))
 

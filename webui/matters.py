@@ -110,16 +110,18 @@ def schedule(village: str, matter: str) -> Any:
 @bp.post("/<matter>/requisitions")
 @require("matters.manage")
 def requisition(village: str, matter: str) -> Any:
-    """A requisition received (联名提议): its kind, the day, the signers one per line."""
+    """A requisition received (联名提议): its kind, the day, the signers one per line. Refused:
+    the page again with the reason and what was typed (4xx), nothing recorded."""
     village_or_404(village)
     try:
         received = date.fromisoformat(request.form.get("received_on", ""))
     except ValueError:
         flash(t("bad_date"), "error")
-        return redirect(url_for("matters.show", village=village, matter=matter))
+        return matter_page(village, matter, posted="requisition"), 400
     done = attempt(matters.record_requisition, village, matter, kind=request.form.get("kind") or "",
                    received_on=received, signers=(request.form.get("signers") or "").splitlines(),
                    by=current_account().username, at=now())
-    if done is not REFUSED:
-        flash(done.explain(current_lang()), "ok")
+    if done is REFUSED:
+        return matter_page(village, matter, posted="requisition"), 422
+    flash(done.explain(current_lang()), "ok")
     return redirect(url_for("matters.show", village=village, matter=matter))

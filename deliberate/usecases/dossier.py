@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
+from deliberate.bodies import Body
 from deliberate.chronology import CHINA_TIME
 from deliberate.composition import ComplianceFinding
 from deliberate.events import CheckedIn
@@ -32,7 +33,7 @@ from deliberate.store.roster import load_roster
 from deliberate.tally import Attendance
 
 from .common import Missing, sitting_of, village_name
-from .roster import sitting_composition
+from .roster import broken_composition
 
 __all__ = ["Dossier", "NoticeRecord", "SignIn", "SignInRow", "SittingRecord", "TownshipReview", "Visit",
            "VoteRecord", "dossier", "share", "sign_in_sheet"]
@@ -134,7 +135,11 @@ def dossier(store: SqlRepository, village: str, matter: str) -> Dossier:
         return None if person is None else names.get(person, person)
 
     sittings = []
-    for s in state.sittings_for(matter):
+    held = state.sittings_for(matter)
+    # Read once, and only if a representatives' meeting needs its composition checked.
+    roster = (load_roster(store.engine, village)
+              if any(s.body is Body.REPRESENTATIVES_MEETING for s in held) else None)
+    for s in held:
         votes = tuple(VoteRecord(r, share(r.attendance.present, r.attendance.expected), named(r.counter),
                                  named(r.scrutineer)) for r in s.results if r.matter == matter)
         attendance = votes[0].attendance if votes else s.attendance()
@@ -142,7 +147,7 @@ def dossier(store: SqlRepository, village: str, matter: str) -> Dossier:
                                       share(attendance.present, attendance.expected), votes,
                                       tuple(names.get(p, p) for p in s.counters),
                                       tuple(names.get(p, p) for p in s.scrutineers), s.minutes,
-                                      sitting_composition(store, village, s.id)))
+                                      broken_composition(roster, s)))
     reviews = tuple(TownshipReview(ev.at, ev.approved, ev.reference, ev.by, ev.to_stage)
                     for ev in (e.event() for e in store.entries_of_type(village, "township_reviewed"))
                     if ev.matter == matter)

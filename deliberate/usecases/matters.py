@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from deliberate import commands as c
-from deliberate.convening import requisition
+from deliberate.convening import SignerPool, requisition
 from deliberate.errors import InvalidInput, NotFound
 from deliberate.ledger import Ledger
 from deliberate.procedure import Procedure, Stage, StepKind
@@ -70,7 +70,7 @@ def record_requisition(store: SqlRepository, village: str, matter: str, *, kind:
     says (组织法 第21、26条). Returns it, with whether it obliges the committee to convene."""
     rule = requisition(kind)
     roster = load_roster(store.engine, village)
-    could = (roster.adults(received_on) if rule.name.endswith("_by_villagers")
+    could = (roster.adults(received_on) if rule.pool is SignerPool.ADULT_VILLAGERS
              else frozenset(r.person for r in roster.representatives(received_on)))
     by_name: dict[str, list[str]] = {}
     for person in could:

@@ -19,14 +19,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from deliberate.composition import ART_25, ComplianceFinding, representatives_findings, supervisory_findings
+from deliberate.bodies import Body
+from deliberate.composition import ComplianceFinding, representatives_findings, supervisory_findings
 from deliberate.errors import DeliberateError
 from deliberate.roster import Roster
+from deliberate.state import Sitting
 from deliberate.store import SqlRepository
 from deliberate.store.roster import ImportCounts, load_roster, save_roster
 from deliberate.store.roster_drafts import Draft, delete_draft, ensure_roster_key, load_draft, roster_key, save_draft
 from deliberate.store.roster_file import FileProblem, ParsedRoster, RowError, read_roster_file
 
+from .common import sitting_of
 from .roster_preview import RosterPreview, summarise
 
 __all__ = [
@@ -128,15 +131,18 @@ def composition(store: SqlRepository, village: str, on: date) -> tuple[Complianc
 def sitting_composition(store: SqlRepository, village: str, sitting: str) -> tuple[ComplianceFinding, ...]:
     """The composition rules a representatives' meeting breaks on its day (组织法 第25条), for its
     minutes; none for another body, or when the composition is lawful."""
-    from deliberate.bodies import Body
-
-    from .common import sitting_of
-
     _, found = sitting_of(store, village, sitting)
     if found.body is not Body.REPRESENTATIVES_MEETING:
+        return ()  # no roster read for the other bodies
+    return broken_composition(_existing(store, village), found)
+
+
+def broken_composition(roster: Roster | None, sitting: Sitting) -> tuple[ComplianceFinding, ...]:
+    """What :func:`sitting_composition` answers, from a roster already read (the dossier reads it
+    once for all its sittings)."""
+    if roster is None or not roster.people or sitting.body is not Body.REPRESENTATIVES_MEETING:
         return ()
-    return tuple(f for f in composition(store, village, found.scheduled_for.date())
-                 if not f.ok and f.citation == ART_25)
+    return tuple(f for f in representatives_findings(roster, sitting.scheduled_for.date()) if not f.ok)
 
 
 def _existing(store: SqlRepository, village: str) -> Roster | None:

@@ -43,6 +43,11 @@ def _record_requisition(state: VillageState, cmd: c.RecordRequisition, now: date
     if len(set(signers)) != len(signers):
         raise InvalidInput("err_signed_twice", signer=next(s for s in signers if signers.count(s) > 1))
     rule.met(len(signers), check_count("eligible", cmd.eligible))  # more signers than could sign: refused
+    same = next((r for r in matter.requisitions if (r.kind, r.received_on, frozenset(r.signers))
+                 == (cmd.kind, cmd.received_on, frozenset(signers))), None)
+    if same is not None:
+        # The same paper recorded twice (a double tap, a replayed form) would count as two.
+        raise AlreadyExists("err_requisition_twice", id=same.id, on=cmd.received_on.isoformat())
     return (e.RequisitionRecorded(at=now, matter=matter.id, requisition=cmd.requisition, kind=cmd.kind,
                                   received_on=cmd.received_on, signers=signers, eligible=cmd.eligible,
                                   by=ident("by", cmd.by)),)
